@@ -1,0 +1,44 @@
+//! `cargo xtask`: project automation (matklad's cargo-xtask convention).
+//!
+//! Every subcommand runs from the workspace root, whatever the caller's
+//! directory. Subcommands that need another runtime install it themselves.
+
+mod codegen;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  gen [--check]   regenerate generated-client/src/generated.rs and spec/openapi.json
+                  from spec/openapi.yaml; with --check, write nothing and fail on drift
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["gen"] => codegen::run(&workspace_root(), codegen::Mode::Write),
+        ["gen", "--check"] => codegen::run(&workspace_root(), codegen::Mode::Check),
+        ["help" | "--help" | "-h"] | [] => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => Err(format!("unknown arguments: {}\n\n{USAGE}", args.join(" "))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: the parent of this crate's manifest directory.
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
