@@ -38,7 +38,12 @@ fn main() -> ExitCode {
 }
 
 /// The workspace root: the parent of this crate's manifest directory.
+///
+/// `cargo run` sets `CARGO_MANIFEST_DIR` at run time too; prefer it, because
+/// the compiled-in value is wrong when one target directory serves two clones.
 fn workspace_root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     manifest.parent().map(PathBuf::from).unwrap_or(manifest)
 }
