@@ -1,0 +1,404 @@
+//! The client most callers want: configured once, one call per page, errors
+//! they can act on.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::credentials::{Credentials, env};
+use crate::error::{ApiError, Error, InvalidResponse};
+use crate::generated::Client;
+use crate::region::Region;
+use crate::request::{ListBackups, check_path_segment};
+use crate::response::parse_list_backups;
+use crate::retry::RetryPolicy;
+use crate::transport::{CarriedError, Settings};
+use crate::types::{Language, ListBackupsResponse};
+
+/// A configured RDS client. Cheap to clone; clones share connections.
+///
+/// ```no_run
+/// use huaweicloud_rds::{Credentials, ListBackups, RdsClient, Region};
+///
+/// # async fn run() -> Result<(), huaweicloud_rds::Error> {
+/// let client = RdsClient::builder()
+///     .region(Region::CN_NORTH_4)
+///     .project_id("0483b6b16e954cb88930a360d2c4e663")
+///     .credentials(Credentials::from_env()?)
+///     .build()?;
+/// let page = client.list_backups(&ListBackups::new("43e4feaab48f11e89039fa163ebaa7e4in01")).await?;
+/// println!("{} backups", page.total_count);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Debug)]
+pub struct RdsClient {
+    api: Client,
+    endpoint: String,
+    settings: Arc<Settings>,
+}
+
+/// Builds an [`RdsClient`].
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    endpoint: Option<String>,
+    region: Option<Region>,
+    credentials: Option<Credentials>,
+    project_id: Option<String>,
+    language: Option<Language>,
+    retry: RetryPolicy,
+    attempt_timeout: Duration,
+    deadline: Duration,
+    body_limit: usize,
+    http: Option<reqwest::Client>,
+}
+
+/// Default per-attempt timeout: a page of 100 backups is about 34 kB.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default deadline for one call, retries included.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
+/// Default cap on a response body: far above any page.
+pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            endpoint: None,
+            region: None,
+            credentials: None,
+            project_id: None,
+            language: None,
+            retry: RetryPolicy::default(),
+            attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
+            deadline: DEFAULT_DEADLINE,
+            body_limit: DEFAULT_BODY_LIMIT,
+            http: None,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with the official SDK environment variables applied: AK/SK
+    /// (and security token), project id and region, where set.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`ClientBuilder::from_env`], reading variables through `lookup`.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let mut builder = ClientBuilder::default();
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        if let Some(region) = get(env::REGION) {
+            builder.region = Some(Region::new(&region)?);
+        }
+        builder.project_id = get(env::PROJECT_ID);
+        if get(env::AK).is_some() || get(env::SK).is_some() {
+            builder.credentials = Some(Credentials::from_lookup(&lookup)?);
+        }
+        Ok(builder)
+    }
+
+    /// Talk to this region's RDS endpoint.
+    pub fn region(mut self, region: Region) -> Self {
+        self.region = Some(region);
+        self
+    }
+
+    /// Talk to this endpoint instead of a region's (`http://` is accepted,
+    /// for local endpoints and tests).
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = Some(url.into());
+        self
+    }
+
+    /// Authenticate with these credentials.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The project id (the path's `{project_id}`, also sent as `X-Project-Id`).
+    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// `X-Language` for every call (a call may override it).
+    pub fn language(mut self, language: Language) -> Self {
+        self.language = Some(language);
+        self
+    }
+
+    /// Attempts per call, the first included (default 3; at least 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.retry.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Backoff before the first retry and the cap (defaults 200 ms and 5 s).
+    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.retry.initial_backoff = initial;
+        self.retry.max_backoff = max.max(initial);
+        self
+    }
+
+    /// Time limit for one attempt, body included (default 30 s).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = timeout;
+        self
+    }
+
+    /// Time limit for a whole call, retries and waits included (default 120 s).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Largest response body accepted, in bytes (default 16 MiB).
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// Use this `reqwest::Client` (custom CA, proxy, pool settings). Its own
+    /// total timeout, if any, also applies.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Check the configuration and build the client.
+    pub fn build(self) -> Result<RdsClient, Error> {
+        let endpoint = match (self.endpoint, self.region) {
+            (Some(url), _) => normalize_endpoint(&url)?,
+            (None, Some(region)) => region.endpoint(),
+            (None, None) => {
+                return Err(Error::Config(format!(
+                    "no endpoint: set a region (or {}) or an endpoint URL",
+                    env::REGION
+                )));
+            }
+        };
+        let project_id = self.project_id.ok_or_else(|| {
+            Error::Config(format!("no project id: set one (or {})", env::PROJECT_ID))
+        })?;
+        check_path_segment("project_id", &project_id)?;
+        let credentials = self
+            .credentials
+            .ok_or_else(|| Error::Config("no credentials: set AK/SK or an IAM token".into()))?;
+        credentials.validate()?;
+        if self.attempt_timeout.is_zero() || self.deadline.is_zero() {
+            return Err(Error::Config("timeouts must be greater than zero".into()));
+        }
+        let http = match self.http {
+            Some(client) => client,
+            None => default_http_client()?,
+        };
+        let settings = Arc::new(Settings {
+            credentials,
+            project_id,
+            language: self.language,
+            retry: self.retry,
+            attempt_timeout: self.attempt_timeout,
+            deadline: self.deadline,
+            body_limit: self.body_limit,
+        });
+        Ok(RdsClient {
+            api: Client::new_with_client(&endpoint, http, settings.clone()),
+            endpoint,
+            settings,
+        })
+    }
+}
+
+fn default_http_client() -> Result<reqwest::Client, Error> {
+    // reqwest honours HTTPS_PROXY / NO_PROXY from the environment by default.
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .pool_idle_timeout(Duration::from_secs(60))
+        .build()
+        .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+}
+
+/// `scheme://host[:port][/prefix]` without a trailing slash, query or fragment.
+fn normalize_endpoint(url: &str) -> Result<String, Error> {
+    let parsed = reqwest::Url::parse(url.trim())
+        .map_err(|e| Error::Config(format!("invalid endpoint URL {url:?}: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(Error::Config(format!(
+            "invalid endpoint URL {url:?}: the scheme must be http or https"
+        )));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(Error::Config(format!(
+            "invalid endpoint URL {url:?}: no host"
+        )));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() || !parsed.username().is_empty() {
+        return Err(Error::Config(format!(
+            "invalid endpoint URL {url:?}: no query, fragment or user info allowed"
+        )));
+    }
+    Ok(parsed.as_str().trim_end_matches('/').to_owned())
+}
+
+impl RdsClient {
+    /// A builder with defaults; see [`ClientBuilder`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The endpoint in use, e.g. `https://rds.cn-north-4.myhuaweicloud.com`.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// The project id in use.
+    pub fn project_id(&self) -> &str {
+        &self.settings.project_id
+    }
+
+    /// The generated, lower-level client (same transport, signing and retries).
+    pub fn generated(&self) -> &Client {
+        &self.api
+    }
+
+    /// One page of backups.
+    pub async fn list_backups(&self, request: &ListBackups) -> Result<ListBackupsResponse, Error> {
+        request.validate()?;
+        let mut call = self
+            .api
+            .list_backups()
+            .project_id(self.settings.project_id.as_str())
+            .instance_id(request.instance_id.as_str());
+        if let Some(id) = &request.backup_id {
+            call = call.backup_id(id.as_str());
+        }
+        if let Some(t) = request.backup_type {
+            call = call.backup_type(t);
+        }
+        if let Some(s) = request.status {
+            call = call.status(s);
+        }
+        if let (Some(begin), Some(end)) = (request.begin_time, request.end_time) {
+            call = call.begin_time(begin).end_time(end);
+        }
+        if let Some(offset) = request.offset {
+            call = call.offset(offset);
+        }
+        if let Some(limit) = request.limit {
+            call = call.limit(limit);
+        }
+        if let Some(language) = request.language {
+            call = call.x_language(language);
+        }
+        match call.send().await {
+            Ok(page) => Ok(page.into_inner()),
+            Err(e) => Err(from_generated(e).await),
+        }
+    }
+}
+
+/// Turn progenitor's error into ours, recovering what `exec` carried out.
+pub(crate) async fn from_generated(error: progenitor_client::Error<()>) -> Error {
+    use progenitor_client::Error as G;
+    match error {
+        G::InvalidRequest(message) => Error::invalid("request", message),
+        G::UnexpectedResponse(response) => {
+            if let Some(CarriedError(carried)) = response.extensions().get::<CarriedError>() {
+                return carried.clone();
+            }
+            let status = response.status();
+            let headers = response.headers().clone();
+            match response.bytes().await {
+                Ok(body) => Error::Api(Box::new(ApiError::from_response(status, &headers, &body))),
+                Err(e) => Error::transport(e),
+            }
+        }
+        // progenitor kept the bytes; read them again to name the field.
+        G::InvalidResponsePayload(body, json_error) => match parse_list_backups(&body) {
+            Err(parse_error) => Error::InvalidResponse(InvalidResponse::Body(parse_error)),
+            Ok(_) => Error::Config(format!("unexpected decoding failure: {json_error}")),
+        },
+        G::CommunicationError(e) | G::ResponseBodyError(e) | G::InvalidUpgrade(e) => {
+            Error::transport(e)
+        }
+        G::ErrorResponse(response) => Error::Api(Box::new(ApiError::from_response(
+            response.status(),
+            response.headers(),
+            &[],
+        ))),
+        G::Custom(message) => Error::Config(message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builder() -> ClientBuilder {
+        RdsClient::builder()
+            .project_id("p1")
+            .credentials(Credentials::token("t"))
+    }
+
+    #[test]
+    fn endpoint_from_region_or_url() {
+        let c = builder().region(Region::CN_NORTH_4).build().unwrap();
+        assert_eq!(c.endpoint(), "https://rds.cn-north-4.myhuaweicloud.com");
+        let c = builder()
+            .endpoint("http://127.0.0.1:8080/")
+            .build()
+            .unwrap();
+        assert_eq!(c.endpoint(), "http://127.0.0.1:8080");
+        let c = builder()
+            .region(Region::CN_NORTH_4)
+            .endpoint("http://localhost:9")
+            .build()
+            .unwrap();
+        assert_eq!(
+            c.endpoint(),
+            "http://localhost:9",
+            "an explicit endpoint wins"
+        );
+    }
+
+    #[test]
+    fn bad_configuration_is_refused() {
+        for url in ["ftp://x", "not a url", "http://x/?a=b", "http://u:p@x"] {
+            assert!(builder().endpoint(url).build().is_err(), "{url}");
+        }
+        assert!(builder().build().is_err(), "no endpoint");
+        let e = RdsClient::builder()
+            .region(Region::CN_NORTH_4)
+            .credentials(Credentials::token("t"))
+            .build();
+        assert!(e.unwrap_err().to_string().contains("no project id"));
+        let e = builder()
+            .region(Region::CN_NORTH_4)
+            .project_id("../x")
+            .build();
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            "invalid request: `project_id` must not contain `/`"
+        );
+    }
+
+    #[test]
+    fn from_env_reads_the_official_names() {
+        let vars = [
+            (env::AK, "AK"),
+            (env::SK, "SK"),
+            (env::PROJECT_ID, "proj"),
+            (env::REGION, "eu-west-101"),
+        ];
+        let b = ClientBuilder::from_lookup(|n| {
+            vars.iter()
+                .find(|(k, _)| *k == n)
+                .map(|(_, v)| v.to_string())
+        })
+        .unwrap();
+        let c = b.build().unwrap();
+        assert_eq!(c.endpoint(), "https://rds.eu-west-101.myhuaweicloud.eu");
+        assert_eq!(c.project_id(), "proj");
+    }
+}

@@ -1,0 +1,152 @@
+//! When to try again, and how long to wait first.
+//!
+//! GET is idempotent, so a failed list call is retried on throttling (429),
+//! on the server errors that are usually transient (500, 502, 503, 504), on a
+//! connection that failed before or during the body, and on a per-attempt
+//! timeout. Nothing else is retried: a 4xx other than 429 will fail the same
+//! way again.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+
+/// How many attempts, and the backoff between them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (at least 1).
+    pub max_attempts: u32,
+    /// The backoff before the second attempt; it doubles each time.
+    pub initial_backoff: Duration,
+    /// The longest backoff between two attempts.
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before attempt `next` (2 for the first retry): exponential,
+    /// capped, with "full jitter" so that many clients throttled at once do
+    /// not come back at once.
+    pub(crate) fn backoff(&self, next: u32) -> Duration {
+        let doublings = next.saturating_sub(2).min(20);
+        let ceiling = self
+            .initial_backoff
+            .saturating_mul(1 << doublings)
+            .min(self.max_backoff);
+        // Full jitter between half the ceiling and the ceiling: never zero, so
+        // a retry storm still spreads out, and never longer than the cap.
+        let half = ceiling / 2;
+        half + half.mul_f64(jitter())
+    }
+}
+
+/// Whether a response status is worth another attempt.
+pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)
+}
+
+/// The wait a `Retry-After` header asks for, in seconds or as an HTTP date.
+/// A date in the past means "now".
+pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// A number in [0, 1) from a per-process xorshift generator: jitter needs to
+/// differ between calls and processes, not to be unpredictable.
+fn jitter() -> f64 {
+    static STATE: AtomicU64 = AtomicU64::new(0);
+    let mut x = STATE.load(Ordering::Relaxed);
+    if x == 0 {
+        let nanos = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0x9E37_79B9_7F4A_7C15);
+        x = nanos ^ u64::from(std::process::id()).rotate_left(32) | 1;
+    }
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    STATE.store(x, Ordering::Relaxed);
+    (x >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn only_transient_statuses_are_retried() {
+        for code in [429, 500, 502, 503, 504] {
+            assert!(
+                is_retryable_status(StatusCode::from_u16(code).unwrap()),
+                "{code}"
+            );
+        }
+        for code in [200, 400, 401, 403, 404, 409, 413, 422, 501, 505] {
+            assert!(
+                !is_retryable_status(StatusCode::from_u16(code).unwrap()),
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let p = RetryPolicy {
+            max_attempts: 10,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_millis(700),
+        };
+        for _ in 0..100 {
+            let first = p.backoff(2);
+            assert!(first >= Duration::from_millis(50) && first <= Duration::from_millis(100));
+            let third = p.backoff(4);
+            assert!(third >= Duration::from_millis(200) && third <= Duration::from_millis(400));
+            let late = p.backoff(30);
+            assert!(late >= Duration::from_millis(350) && late <= Duration::from_millis(700));
+        }
+    }
+
+    #[test]
+    fn jitter_varies() {
+        let values: std::collections::HashSet<u64> = (0..50).map(|_| jitter().to_bits()).collect();
+        assert!(values.len() > 45);
+        assert!((0..1000).map(|_| jitter()).all(|j| (0.0..1.0).contains(&j)));
+    }
+
+    #[test]
+    fn retry_after_seconds_and_dates() {
+        let now = SystemTime::now();
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, HeaderValue::from_static("7"));
+        assert_eq!(retry_after(&h, now), Some(Duration::from_secs(7)));
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(120));
+        h.insert(RETRY_AFTER, HeaderValue::from_str(&later).unwrap());
+        let wait = retry_after(&h, now).unwrap();
+        assert!(
+            wait > Duration::from_secs(118) && wait <= Duration::from_secs(120),
+            "{wait:?}"
+        );
+        let past = httpdate::fmt_http_date(now - Duration::from_secs(120));
+        h.insert(RETRY_AFTER, HeaderValue::from_str(&past).unwrap());
+        assert_eq!(retry_after(&h, now), Some(Duration::ZERO));
+        h.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&h, now), None);
+    }
+}
