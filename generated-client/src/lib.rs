@@ -63,6 +63,7 @@ mod client;
 pub mod credentials;
 mod error;
 pub mod open_enum;
+mod pagination;
 pub mod region;
 mod request;
 mod response;
@@ -80,6 +81,7 @@ pub use generated::{
     Client, ClientInfo, Error as GeneratedError, ResponseValue, builder, prelude, types,
 };
 pub use open_enum::{BackupStatus, BackupType, DatastoreType, Engine};
+pub use pagination::{BackupStream, MultiStream, WalkOptions};
 pub use region::Region;
 pub use request::{ListBackups, MAX_LIMIT};
 pub use response::{ResponseParseError, parse_list_backups};
