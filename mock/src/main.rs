@@ -1,0 +1,75 @@
+//! `rds-mock`: serves the mock RDS list-backups API on 127.0.0.1 until interrupted.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use clap::Parser;
+use huaweicloud_rds_mock::{MockConfig, MockServer};
+
+/// Mock of the Huawei Cloud RDS "list backups" API (GET /v3/{project_id}/backups).
+///
+/// Prints `listening on http://127.0.0.1:PORT` once ready and serves until SIGINT or
+/// SIGTERM. Test credentials, instance ids and faults are documented in the
+/// huaweicloud-rds-mock crate docs.
+#[derive(Debug, Parser)]
+#[command(name = "rds-mock", version)]
+struct Args {
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Accept every request without checking credentials (for running behind a
+    /// proxy that rewrites Host, or for unsigned clients).
+    #[arg(long)]
+    no_verify_signature: bool,
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    let config = MockConfig {
+        addr: SocketAddr::from(([127, 0, 0, 1], args.port)),
+        verify_signature: !args.no_verify_signature,
+        ..MockConfig::default()
+    };
+    let server = match MockServer::start(config).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("rds-mock: cannot listen on 127.0.0.1:{}: {e}", args.port);
+            return ExitCode::FAILURE;
+        }
+    };
+    {
+        let mut out = std::io::stdout().lock();
+        if writeln!(out, "listening on {}", server.base_url())
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            return ExitCode::FAILURE;
+        }
+    }
+    wait_for_signal().await;
+    server.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+#[cfg(unix)]
+async fn wait_for_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+#[cfg(not(unix))]
+async fn wait_for_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}
