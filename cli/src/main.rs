@@ -1,0 +1,307 @@
+//! `rds-backups`: list Huawei Cloud RDS backups from the terminal.
+
+mod args;
+mod output;
+mod progress;
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
+use huaweicloud_rds::{
+    ClientBuilder, Credentials, Error, ListBackups, RdsClient, Region, WalkOptions,
+    credentials::env,
+};
+use huaweicloud_rds_mock::{
+    MOCK_ACCESS_KEY, MOCK_PROJECT_ID, MOCK_SECRET_KEY, MockConfig, MockServer,
+};
+
+use crate::args::{Cli, Command, ListArgs, Output};
+use crate::output::Sink;
+use crate::progress::Progress;
+
+/// Exit code for a failure after a request was attempted.
+const EXIT_FAILURE: u8 = 1;
+/// Exit code for invalid usage or values: nothing was sent.
+const EXIT_USAGE: u8 = 2;
+
+/// Why the program stops early.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    fn usage(message: impl Into<String>) -> Self {
+        Failure {
+            code: EXIT_USAGE,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        let code = if error.is_invalid_request() {
+            EXIT_USAGE
+        } else {
+            EXIT_FAILURE
+        };
+        Failure {
+            code,
+            message: error.to_string(),
+        }
+    }
+}
+
+/// What the command line said, plus where each value came from.
+struct Invocation {
+    cli: Cli,
+    project_id_from_flag: bool,
+    auth_token_from_flag: bool,
+}
+
+fn main() -> ExitCode {
+    let matches = match Cli::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => return clap_exit(e),
+    };
+    let invocation = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => Invocation {
+            cli,
+            project_id_from_flag: from_flag(&matches, "project_id"),
+            auth_token_from_flag: from_flag(&matches, "auth_token"),
+        },
+        Err(e) => return clap_exit(e),
+    };
+    init_logging(invocation.cli.verbose);
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(EXIT_FAILURE);
+        }
+    };
+    match runtime.block_on(run(invocation)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+fn clap_exit(e: clap::Error) -> ExitCode {
+    let _ = e.print();
+    // --help and --version are not errors.
+    if e.use_stderr() {
+        ExitCode::from(EXIT_USAGE)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The subcommand's arguments are where global flags land when given after
+/// `list`; look in both places.
+fn from_flag(matches: &clap::ArgMatches, id: &str) -> bool {
+    let here = matches.value_source(id) == Some(ValueSource::CommandLine);
+    let in_sub = matches
+        .subcommand()
+        .is_some_and(|(_, sub)| sub.value_source(id) == Some(ValueSource::CommandLine));
+    here || in_sub
+}
+
+fn init_logging(verbose: u8) {
+    // RUST_LOG wins; otherwise -v shows this project's events, -vv and -vvv
+    // everything at debug and trace. Secrets are never in any event.
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(spec) if !spec.trim().is_empty() => spec,
+        _ => match verbose {
+            0 => "warn".to_owned(),
+            1 => "warn,huaweicloud_rds=debug,rds_backups=debug".to_owned(),
+            2 => "debug".to_owned(),
+            _ => "trace".to_owned(),
+        },
+    };
+    let filter = tracing_subscriber::EnvFilter::try_new(&filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        .with_ansi(io::stderr().is_terminal())
+        .init();
+}
+
+async fn run(invocation: Invocation) -> Result<(), Failure> {
+    let Command::List(list) = &invocation.cli.command;
+    let requests = requests(list)?;
+    // Keep the mock alive for the whole run.
+    let (client, _mock) = connect(&invocation).await?;
+
+    let format = list.output.unwrap_or(if io::stdout().is_terminal() {
+        Output::Table
+    } else {
+        Output::Json
+    });
+    let stdout = io::stdout().lock();
+    let sink = Sink::new(format, io::BufWriter::new(stdout), requests.len() > 1);
+    match write_backups(&client, list, requests, sink, invocation.cli.verbose).await {
+        Ok(()) => Ok(()),
+        // A closed stdout (`| head`) is the reader saying it has enough.
+        Err(Stop::Closed) => Ok(()),
+        Err(Stop::Io(e)) => Err(Failure {
+            code: EXIT_FAILURE,
+            message: format!("writing output: {e}"),
+        }),
+        Err(Stop::Api(e)) => Err(e.into()),
+    }
+}
+
+/// One validated request per instance.
+fn requests(list: &ListArgs) -> Result<Vec<ListBackups>, Failure> {
+    list.instance_ids
+        .iter()
+        .map(|id| {
+            let mut r = ListBackups::new(id.clone());
+            r.backup_id = list.backup_id.clone();
+            r.backup_type = list.backup_type.map(Into::into);
+            r.status = list.status.map(Into::into);
+            r.begin_time = list.begin_time;
+            r.end_time = list.end_time;
+            r.offset = list.offset;
+            r.limit = list.limit;
+            r.validate().map_err(Failure::from)?;
+            Ok(r)
+        })
+        .collect()
+}
+
+/// Build the client for the chosen target; with `--mock`, start the mock.
+async fn connect(invocation: &Invocation) -> Result<(RdsClient, Option<MockServer>), Failure> {
+    let cli = &invocation.cli;
+    let mut builder = ClientBuilder::default();
+    let mut mock = None;
+    if cli.mock {
+        let server = MockServer::start(MockConfig::default())
+            .await
+            .map_err(|e| Failure {
+                code: EXIT_FAILURE,
+                message: format!("cannot start the mock service: {e}"),
+            })?;
+        builder = builder.endpoint(server.base_url());
+        // The mock's documented credentials; the environment's are ignored.
+        let project = match (&cli.project_id, invocation.project_id_from_flag) {
+            (Some(p), true) => p.clone(),
+            _ => MOCK_PROJECT_ID.to_owned(),
+        };
+        builder = builder.project_id(project);
+        builder = builder.credentials(match (&cli.auth_token, invocation.auth_token_from_flag) {
+            (Some(token), true) => Credentials::token(token.clone()),
+            _ => Credentials::aksk(MOCK_ACCESS_KEY, MOCK_SECRET_KEY),
+        });
+        mock = Some(server);
+    } else {
+        builder = match (&cli.endpoint, &cli.region) {
+            (Some(url), _) => builder.endpoint(url.clone()),
+            (None, Some(region)) => builder.region(Region::new(region)?),
+            (None, None) => match std::env::var(env::REGION) {
+                Ok(region) if !region.trim().is_empty() => builder.region(Region::new(&region)?),
+                _ => {
+                    return Err(Failure::usage(format!(
+                        "no target: give --endpoint, --region or --mock, or set {}",
+                        env::REGION
+                    )));
+                }
+            },
+        };
+        let project = cli.project_id.clone().ok_or_else(|| {
+            Failure::usage(format!(
+                "no project id: give --project-id or set {}",
+                env::PROJECT_ID
+            ))
+        })?;
+        builder = builder.project_id(project);
+        builder = builder.credentials(match &cli.auth_token {
+            Some(token) => Credentials::token(token.clone()),
+            None => Credentials::from_env().map_err(|_| {
+                Failure::usage(format!(
+                    "no credentials: give --auth-token (or RDS_BACKUPS_AUTH_TOKEN), or set {} and {}",
+                    env::AK,
+                    env::SK
+                ))
+            })?,
+        });
+    }
+    if let Some(language) = cli.language {
+        builder = builder.language(language.into());
+    }
+    if let Some(timeout) = cli.timeout {
+        builder = builder.attempt_timeout(timeout);
+    }
+    if let Some(attempts) = cli.max_attempts {
+        builder = builder.max_attempts(attempts);
+    }
+    Ok((builder.build()?, mock))
+}
+
+/// Why writing stopped.
+enum Stop {
+    Closed,
+    Io(io::Error),
+    Api(Error),
+}
+
+impl From<io::Error> for Stop {
+    fn from(e: io::Error) -> Self {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            Stop::Closed
+        } else {
+            Stop::Io(e)
+        }
+    }
+}
+
+async fn write_backups<W: Write>(
+    client: &RdsClient,
+    list: &ListArgs,
+    requests: Vec<ListBackups>,
+    mut sink: Sink<W>,
+    verbose: u8,
+) -> Result<(), Stop> {
+    if !list.all {
+        let single = requests.len() == 1;
+        let mut total = None;
+        for request in &requests {
+            let page = client.list_backups(request).await.map_err(Stop::Api)?;
+            total = single.then_some(i64::from(page.total_count));
+            sink.page(page.backups)?;
+        }
+        return Ok(sink.finish(total)?);
+    }
+
+    let options = WalkOptions {
+        concurrency: list.concurrency as usize,
+        ..WalkOptions::default()
+    };
+    let mut progress = Progress::new(verbose == 0 && io::stderr().is_terminal());
+    let mut stream = client.list_instances(requests, options);
+    while let Some(batch) = stream.next_batch().await {
+        match batch {
+            Ok(backups) => {
+                progress.advance(backups.len());
+                sink.page(backups)?;
+            }
+            Err(e) => {
+                progress.clear();
+                return Err(Stop::Api(e));
+            }
+        }
+    }
+    progress.clear();
+    Ok(sink.finish(None)?)
+}

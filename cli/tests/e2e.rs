@@ -1,0 +1,455 @@
+//! The real `rds-backups` binary against the mock service.
+//!
+//! `--mock` runs start the mock inside the binary; runs that need faults or a
+//! token start a mock here and point `--endpoint` at it.
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use huaweicloud_rds_mock::{
+    INSTANCE_LARGE, INSTANCE_MYSQL, INSTANCE_SQLSERVER, LARGE_INSTANCE_BACKUPS, MOCK_AUTH_TOKEN,
+    MOCK_PROJECT_ID, MockConfig, MockServer, SAMPLE_SQLSERVER_INSTANCE,
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_rds-backups");
+
+/// Run the binary with a clean environment (no credentials leak in).
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .stdin(Stdio::null())
+        .output()
+        .expect("rds-backups runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("UTF-8 stdout")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn last_line(text: &str) -> &str {
+    text.lines().last().unwrap_or("")
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
+}
+
+#[test]
+fn all_pages_as_ndjson_with_concurrency() {
+    let o = run(&[
+        "--mock",
+        "list",
+        "--instance-id",
+        INSTANCE_LARGE,
+        "--all",
+        "--concurrency",
+        "8",
+        "--output",
+        "ndjson",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    let ids: Vec<String> = text
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(ids.len(), LARGE_INSTANCE_BACKUPS);
+    assert_eq!(
+        ids.iter().collect::<HashSet<_>>().len(),
+        LARGE_INSTANCE_BACKUPS,
+        "no duplicates"
+    );
+}
+
+#[test]
+fn one_page_json_has_the_service_total() {
+    let o = run(&[
+        "--mock",
+        "list",
+        "--instance-id",
+        INSTANCE_LARGE,
+        "--limit",
+        "7",
+        "--offset",
+        "3",
+        "--output",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["backups"].as_array().unwrap().len(), 7);
+    assert_eq!(v["total_count"], LARGE_INSTANCE_BACKUPS);
+}
+
+#[test]
+fn documented_sample_is_printed_in_the_api_shape() {
+    let o = run(&[
+        "list",
+        "--instance-id",
+        SAMPLE_SQLSERVER_INSTANCE,
+        "--mock",
+        "--output",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    let b = &v["backups"][0];
+    assert_eq!(b["id"], "43e4feaab48f11e89039fa163ebaa7e4br04");
+    assert_eq!(b["begin_time"], "2018-08-06T12:41:14+0800");
+    assert_eq!(b["datastore"]["type"], "SQLServer");
+    assert_eq!(b["databases"][1]["name"], "user02");
+    assert_eq!(v["total_count"], 1);
+}
+
+#[test]
+fn several_instances_count_what_was_printed() {
+    let o = run(&[
+        "--mock",
+        "list",
+        "--instance-id",
+        INSTANCE_MYSQL,
+        "--instance-id",
+        INSTANCE_SQLSERVER,
+        "--all",
+        "--output",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    let backups = v["backups"].as_array().unwrap();
+    assert_eq!(v["total_count"], backups.len());
+    let instances: Vec<&str> = backups
+        .iter()
+        .map(|b| b["instance_id"].as_str().unwrap())
+        .collect();
+    let first_sql = instances
+        .iter()
+        .position(|i| *i == INSTANCE_SQLSERVER)
+        .expect("sqlserver backups");
+    assert!(
+        instances[..first_sql].iter().all(|i| *i == INSTANCE_MYSQL),
+        "instances in the order given"
+    );
+    assert!(
+        instances[first_sql..]
+            .iter()
+            .all(|i| *i == INSTANCE_SQLSERVER)
+    );
+}
+
+#[test]
+fn filters_reach_the_service() {
+    let o = run(&[
+        "--mock",
+        "list",
+        "--instance-id",
+        INSTANCE_LARGE,
+        "--backup-type",
+        "incremental",
+        "--all",
+        "--output",
+        "ndjson",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(!lines.is_empty());
+    assert!(lines.iter().all(|b| b["type"] == "incremental"));
+}
+
+#[test]
+fn table_output_has_aligned_columns() {
+    let o = run(&[
+        "--mock",
+        "list",
+        "--instance-id",
+        SAMPLE_SQLSERVER_INSTANCE,
+        "--output",
+        "table",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    assert!(header.starts_with("ID "), "{header}");
+    let row = lines.next().unwrap();
+    assert_eq!(
+        header.find("SIZE"),
+        row.find("2.7 MB"),
+        "columns align:\n{text}"
+    );
+}
+
+#[test]
+fn unknown_instance_exits_1_with_the_api_error() {
+    let o = run(&["--mock", "list", "--instance-id", "no-such-instance"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let line = last_line(&err);
+    assert!(
+        line.starts_with("error: HTTP 404 Not Found: DBS.200823: "),
+        "{line}"
+    );
+    assert!(line.contains("(request id "), "{line}");
+    assert!(o.stdout.is_empty(), "json prints nothing on failure");
+}
+
+#[test]
+fn invalid_values_exit_2_and_send_nothing() {
+    for args in [
+        &["--mock", "list", "--instance-id", "i", "--limit", "0"][..],
+        &[
+            "--mock",
+            "list",
+            "--instance-id",
+            "i",
+            "--begin-time",
+            "2018-08-06T10:41:14+0800",
+        ],
+        &[
+            "--mock",
+            "list",
+            "--instance-id",
+            "i",
+            "--begin-time",
+            "2018-08-06T10:41:14+0800",
+            "--end-time",
+            "2018-08-06T10:41:14+0800",
+        ],
+        &[
+            "--mock",
+            "list",
+            "--instance-id",
+            "i",
+            "--begin-time",
+            "yesterday",
+            "--end-time",
+            "today",
+        ],
+        &[
+            "--mock",
+            "--region",
+            "cn-north-4",
+            "list",
+            "--instance-id",
+            "i",
+        ],
+        &["--mock", "list", "--instance-id", ""],
+        &["list", "--instance-id", "i"],
+        &["--mock", "list"],
+    ] {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn end_before_begin_names_the_rule() {
+    let o = run(&[
+        "--mock",
+        "list",
+        "--instance-id",
+        "i",
+        "--begin-time",
+        "2018-08-16T10:41:14+0800",
+        "--end-time",
+        "2018-08-06T10:41:14+08:00",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        last_line(&stderr(&o))
+            .starts_with("error: invalid request: `end_time` must be later than begin_time")
+    );
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    let o = run(&["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("Exit codes"));
+    let o = run(&["list", "--help"]);
+    assert!(stdout(&o).contains("--instance-id"));
+    assert_eq!(run(&["--version"]).status.code(), Some(0));
+}
+
+#[test]
+fn closed_stdout_ends_quietly_with_0() {
+    let mut child = Command::new(BIN)
+        .args([
+            "--mock",
+            "list",
+            "--instance-id",
+            INSTANCE_LARGE,
+            "--all",
+            "--output",
+            "ndjson",
+        ])
+        .env_clear()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    assert!(first.starts_with('{'));
+    drop(out);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "quiet: {}", stderr(&o));
+}
+
+/// A mock started here, for token auth and faults, and its URL.
+fn mock() -> (tokio::runtime::Runtime, MockServer) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = rt
+        .block_on(MockServer::start(MockConfig {
+            fault_delay: Duration::from_millis(300),
+            ..MockConfig::default()
+        }))
+        .unwrap();
+    (rt, server)
+}
+
+#[test]
+fn token_from_the_environment_and_a_wrong_token() {
+    let (_rt, server) = mock();
+    let url = server.base_url();
+    let o = Command::new(BIN)
+        .args([
+            "--endpoint",
+            &url,
+            "list",
+            "--instance-id",
+            SAMPLE_SQLSERVER_INSTANCE,
+            "--output",
+            "json",
+        ])
+        .env_clear()
+        .env("RDS_BACKUPS_AUTH_TOKEN", MOCK_AUTH_TOKEN)
+        .env("HUAWEICLOUD_SDK_PROJECT_ID", MOCK_PROJECT_ID)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(json(&o)["total_count"], 1);
+
+    let o = run(&[
+        "--endpoint",
+        &url,
+        "--project-id",
+        MOCK_PROJECT_ID,
+        "--auth-token",
+        "wrong",
+        "list",
+        "--instance-id",
+        SAMPLE_SQLSERVER_INSTANCE,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        last_line(&stderr(&o)).starts_with("error: HTTP 401 Unauthorized"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn html_502_after_retries_exits_1() {
+    let (_rt, server) = mock();
+    let url = server.base_url();
+    let o = run(&[
+        "--endpoint",
+        &url,
+        "--project-id",
+        MOCK_PROJECT_ID,
+        "--auth-token",
+        MOCK_AUTH_TOKEN,
+        "--max-attempts",
+        "2",
+        "list",
+        "--instance-id",
+        "fault-html-502",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        last_line(&err).starts_with("error: HTTP 502 Bad Gateway: <html>"),
+        "{err}"
+    );
+    assert_eq!(server.requests("fault-html-502"), 2);
+}
+
+#[test]
+fn timeout_exits_1() {
+    let (_rt, server) = mock();
+    let url = server.base_url();
+    let o = run(&[
+        "--endpoint",
+        &url,
+        "--project-id",
+        MOCK_PROJECT_ID,
+        "--auth-token",
+        MOCK_AUTH_TOKEN,
+        "--timeout",
+        "0.1",
+        "--max-attempts",
+        "1",
+        "list",
+        "--instance-id",
+        "fault-delay",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        last_line(&stderr(&o)),
+        "error: timed out: no complete response within 0.1s"
+    );
+}
+
+#[test]
+fn verbose_logs_go_to_stderr_without_secrets() {
+    let (_rt, server) = mock();
+    let url = server.base_url();
+    let o = run(&[
+        "--endpoint",
+        &url,
+        "--project-id",
+        MOCK_PROJECT_ID,
+        "--auth-token",
+        MOCK_AUTH_TOKEN,
+        "-vvv",
+        "list",
+        "--instance-id",
+        SAMPLE_SQLSERVER_INSTANCE,
+        "--output",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let err = stderr(&o);
+    assert!(
+        err.contains("attempt"),
+        "per-attempt events are logged: {err}"
+    );
+    assert!(
+        !err.contains(MOCK_AUTH_TOKEN),
+        "the token leaked into the logs"
+    );
+    assert_eq!(json(&o)["total_count"], 1, "logs never reach stdout");
+}
