@@ -1,6 +1,9 @@
-//! Helpers shared by the workspace tests: where the spec and its samples live.
+//! Helpers shared by the workspace tests: where the spec and its samples live,
+//! and a scripted HTTP server ([`script_server`]) to run the client against.
 
 use std::path::PathBuf;
+
+pub mod script_server;
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
