@@ -4,6 +4,7 @@
 //! directory. Subcommands that need another runtime install it themselves.
 
 mod codegen;
+mod sdk_signer;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,6 +15,9 @@ usage: cargo xtask <command>
 commands:
   gen [--check]   regenerate generated-client/src/generated.rs and spec/openapi.json
                   from spec/openapi.yaml; with --check, write nothing and fail on drift
+  sdk-sign-check  capture the client's requests off the wire and require the official
+                  Python SDK's Signer to produce the same Authorization (needs python3;
+                  installs the SDK into target/sdk-venv)
 ";
 
 fn main() -> ExitCode {
@@ -22,6 +26,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["gen"] => codegen::run(&workspace_root(), codegen::Mode::Write),
         ["gen", "--check"] => codegen::run(&workspace_root(), codegen::Mode::Check),
+        ["sdk-sign-check"] => sdk_signer::run(&workspace_root()),
         ["help" | "--help" | "-h"] | [] => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
