@@ -527,7 +527,11 @@ pub fn authorization_value(access_key: &str, signed_headers: &str, signature: &s
 // ---------------------------------------------------------------------------------------------
 
 /// Everything [`sign`] produced.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `Debug` leaves out the parts that can carry secrets: the canonical headers
+/// and request hold an `X-Security-Token` or `X-Auth-Token` value when one was
+/// signed, and the `Authorization` value is a credential in its own right.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Signed {
     /// The `Authorization` header value.
     pub authorization: String,
@@ -713,8 +717,22 @@ pub fn parse_authorization(value: &str) -> Result<Authorization, AuthorizationEr
     })
 }
 
+impl fmt::Debug for Signed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Signed")
+            .field("signed_headers", &self.signed_headers)
+            .field("canonical_uri", &self.canonical_uri)
+            .field("canonical_query", &self.canonical_query)
+            .field("authorization", &"***")
+            .finish_non_exhaustive()
+    }
+}
+
 /// What [`verify`] established about an accepted request.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `Debug` leaves out the canonical request, which holds every signed header
+/// value (a security token among them).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Verified {
     /// The access key that signed it.
     pub access_key: String,
@@ -726,6 +744,16 @@ pub struct Verified {
     pub canonical_request: String,
     /// The string to sign recomputed by the server.
     pub string_to_sign: String,
+}
+
+impl fmt::Debug for Verified {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verified")
+            .field("access_key", &self.access_key)
+            .field("date", &self.date)
+            .field("signed_headers", &self.signed_headers)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The single header named `name` (case-insensitive): `Ok(None)` if absent, an error if repeated.
@@ -962,6 +990,26 @@ mod tests {
 
     fn sign_ok(r: &RequestParts<'_>) -> Signed {
         sign(r, &creds(), DATE).expect("signs")
+    }
+
+    #[test]
+    fn debug_of_signed_and_verified_hides_signed_secrets() {
+        let headers = [
+            ("Content-Type", "application/json"),
+            ("X-Sdk-Date", DATE),
+            ("X-Security-Token", "token-distinctive-9"),
+        ];
+        let signed = sign_ok(&req(&[], &headers));
+        assert!(signed.canonical_request.contains("token-distinctive-9"));
+        let shown = format!("{signed:?}");
+        assert!(!shown.contains("token-distinctive-9"), "{shown}");
+        assert!(!shown.contains(&signed.signature), "{shown}");
+        let sent = sent(&signed);
+        let keys = creds();
+        let verified = verify(&req(&[], &sent), |_| Some(&keys.secret_key)).expect("verifies");
+        let shown = format!("{verified:?}");
+        assert!(!shown.contains("token-distinctive-9"), "{shown}");
+        assert!(shown.contains(AK));
     }
 
     /// Headers as a server would see them after the client sent `signed`.
