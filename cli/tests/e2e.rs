@@ -453,3 +453,141 @@ fn verbose_logs_go_to_stderr_without_secrets() {
     );
     assert_eq!(json(&o)["total_count"], 1, "logs never reach stdout");
 }
+
+#[test]
+fn every_list_option_reaches_the_wire() {
+    let (_rt, server) = mock();
+    let url = server.base_url();
+    let o = run(&[
+        "--endpoint",
+        &url,
+        "--project-id",
+        MOCK_PROJECT_ID,
+        "--auth-token",
+        MOCK_AUTH_TOKEN,
+        "--language",
+        "en-us",
+        "list",
+        "--instance-id",
+        INSTANCE_SQLSERVER,
+        "--backup-type",
+        "manual",
+        "--status",
+        "COMPLETED",
+        "--begin-time",
+        "2020-01-01T00:00:00+0800",
+        "--end-time",
+        "2030-01-01T00:00:00Z",
+        "--offset",
+        "0",
+        "--limit",
+        "5",
+        "--backup-id",
+        "some-id",
+        "--output",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let received = server.received();
+    let request = received.last().expect("one request");
+    assert_eq!(request.header("x-language"), Some("en-us"));
+    assert_eq!(
+        request.target,
+        format!(
+            "/v3/{MOCK_PROJECT_ID}/backups?backup_id=some-id&backup_type=manual&begin_time=2020-01-01T00%3A00%3A00%2B0800&end_time=2030-01-01T00%3A00%3A00%2B0000&instance_id={INSTANCE_SQLSERVER}&limit=5&offset=0&status=COMPLETED"
+        ),
+        "the canonical query, times in the service's form"
+    );
+}
+
+#[test]
+fn status_and_window_filter_the_listing() {
+    let all = json(&run(&[
+        "--mock",
+        "list",
+        "--instance-id",
+        INSTANCE_SQLSERVER,
+        "--all",
+        "--output",
+        "json",
+    ]));
+    let completed = json(&run(&[
+        "--mock",
+        "list",
+        "--instance-id",
+        INSTANCE_SQLSERVER,
+        "--all",
+        "--status",
+        "COMPLETED",
+        "--output",
+        "json",
+    ]));
+    let all_n = all["backups"].as_array().unwrap().len();
+    let completed = completed["backups"].as_array().unwrap();
+    assert!(
+        !completed.is_empty() && completed.len() < all_n,
+        "{} of {all_n}",
+        completed.len()
+    );
+    assert!(completed.iter().all(|b| b["status"] == "COMPLETED"));
+
+    // A window around the newest backup's start includes it and not the oldest.
+    let backups = all["backups"].as_array().unwrap();
+    let newest = backups.first().unwrap()["begin_time"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let oldest_id = backups.last().unwrap()["id"].clone();
+    let o = run(&[
+        "--mock",
+        "list",
+        "--instance-id",
+        INSTANCE_SQLSERVER,
+        "--all",
+        "--begin-time",
+        &newest,
+        "--end-time",
+        "2099-01-01T00:00:00+0800",
+        "--output",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let windowed = json(&o);
+    let windowed = windowed["backups"].as_array().unwrap();
+    assert_eq!(windowed.first().unwrap()["begin_time"], newest.as_str());
+    assert!(windowed.iter().all(|b| b["id"] != oldest_id));
+}
+
+#[test]
+fn all_with_offset_and_small_pages_matches_one_big_walk() {
+    let walk = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec![
+            "--mock",
+            "list",
+            "--instance-id",
+            INSTANCE_LARGE,
+            "--all",
+            "--output",
+            "ndjson",
+        ];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    };
+    let sequential = walk(&["--concurrency", "1", "--offset", "9900", "--limit", "7"]);
+    let concurrent = walk(&["--concurrency", "8", "--offset", "9900", "--limit", "7"]);
+    assert_eq!(sequential.len(), 100, "walks from --offset to the end");
+    assert_eq!(
+        sequential, concurrent,
+        "service order whatever the concurrency"
+    );
+}
