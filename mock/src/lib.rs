@@ -73,7 +73,8 @@
 //!    `COMPLETED`, `FAILED`; `offset` not a non-negative integer; `limit` not an
 //!    integer in 1..=100; `begin_time` without `end_time` or the reverse; a time not of
 //!    the form `yyyy-mm-ddThh:mm:ss±hhmm` (a raw `+` arrives as a space and fails
-//!    here); `end_time` not later than `begin_time`. Unknown parameters are ignored;
+//!    here); `end_time` not later than `begin_time`; then an `X-Language` header other
+//!    than `zh-cn` or `en-us` (the spec's closed enum). Unknown parameters are ignored;
 //! 5. faults (see [`faults`]);
 //! 6. instance: unknown `instance_id` is `404` `DBS.200823`.
 //!
@@ -305,6 +306,17 @@ impl State {
             Ok(q) => q,
             Err(e) => return Response::error(400, "DBS.280001", &e.to_string()),
         };
+        // The spec's X-Language is a closed enum; the service refuses others.
+        if let Some(lang) = req.header("x-language")
+            && lang != "zh-cn"
+            && lang != "en-us"
+        {
+            return Response::error(
+                400,
+                "DBS.280001",
+                "Invalid parameter X-Language: must be zh-cn or en-us.",
+            );
+        }
         let nth = self.count_of(&q.instance_id);
         let fault = self.next_fault(&q, nth);
         let mut q = q;

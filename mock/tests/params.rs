@@ -112,3 +112,22 @@ async fn parameter_errors_come_after_authentication() {
         .unwrap();
     assert_eq!(r.status().as_u16(), 401);
 }
+
+#[tokio::test]
+async fn x_language_is_a_closed_enum() {
+    let s = start().await;
+    let q = format!("instance_id={INSTANCE_MYSQL}");
+    for (lang, status) in [("zh-cn", 200), ("en-us", 200), ("R67", 400), ("EN-US", 400)] {
+        let resp = common::token_get(&s, &q)
+            .header("X-Language", lang)
+            .send()
+            .await
+            .expect("response");
+        assert_eq!(resp.status().as_u16(), status, "X-Language: {lang}");
+        if status == 400 {
+            let body: serde_json::Value = resp.json().await.expect("JSON error body");
+            assert_eq!(body["error_code"], "DBS.280001");
+            assert!(body["error_msg"].as_str().unwrap().contains("X-Language"));
+        }
+    }
+}
