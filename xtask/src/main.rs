@@ -4,7 +4,11 @@
 //! directory. Subcommands that need another runtime install it themselves.
 
 mod codegen;
+mod docs;
+mod process;
 mod sdk_signer;
+mod spec_check;
+mod tools;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,6 +22,13 @@ commands:
   sdk-sign-check  capture the client's requests off the wire and require the official
                   Python SDK's Signer to produce the same Authorization (needs python3;
                   installs the SDK into target/sdk-venv)
+  docs            build the single-page HTML API reference, which works offline,
+                  into target/api-docs/index.html (Redocly build-docs; needs node)
+  spec-check [--planted] [--require-all] [--only ID,...]
+                  check spec/openapi.yaml with eight third-party tools (installed
+                  into target/spec-tools; needs node, python3, java); --planted proves
+                  the config-based checks fail on a spec with a planted defect;
+                  --require-all fails when any check is skipped (CI)
 ";
 
 fn main() -> ExitCode {
@@ -27,6 +38,8 @@ fn main() -> ExitCode {
         ["gen"] => codegen::run(&workspace_root(), codegen::Mode::Write),
         ["gen", "--check"] => codegen::run(&workspace_root(), codegen::Mode::Check),
         ["sdk-sign-check"] => sdk_signer::run(&workspace_root()),
+        ["docs"] => docs::run(&workspace_root()),
+        ["spec-check", rest @ ..] => spec_check::run(&workspace_root(), rest),
         ["help" | "--help" | "-h"] | [] => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
