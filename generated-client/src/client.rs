@@ -298,6 +298,18 @@ impl RdsClient {
     }
 }
 
+impl Error {
+    /// The [`Error`] of a call made with the generated builder
+    /// ([`RdsClient::generated`]): an error answer becomes [`Error::Api`] with
+    /// its status, `error_code`, `error_msg` and request id, and a timeout,
+    /// connection failure or oversize body (which the generated error can only
+    /// show as an opaque response) becomes the variant [`RdsClient::list_backups`]
+    /// would return.
+    pub async fn from_generated(error: crate::GeneratedError<()>) -> Error {
+        from_generated(error).await
+    }
+}
+
 /// Turn progenitor's error into ours, recovering what `exec` carried out.
 pub(crate) async fn from_generated(error: progenitor_client::Error<()>) -> Error {
     use progenitor_client::Error as G;

@@ -59,31 +59,51 @@
 #[allow(missing_docs, clippy::all)]
 mod generated;
 
+mod calendar;
+
+// Without the `client` feature (no reqwest, progenitor-client or tokio) the
+// crate still has the response types, `parse_list_backups`, `time`,
+// `open_enum` and `signing`: what the fuzz targets and body-only callers need.
+#[cfg(feature = "client")]
 mod client;
+#[cfg(feature = "client")]
 pub mod credentials;
+#[cfg(feature = "client")]
 mod error;
 pub mod open_enum;
+#[cfg(feature = "client")]
 mod pagination;
+#[cfg(feature = "client")]
 pub mod region;
+#[cfg(feature = "client")]
 mod request;
 mod response;
+#[cfg(feature = "client")]
 mod retry;
 pub mod signing;
 pub mod time;
+#[cfg(feature = "client")]
 mod transport;
 
+#[cfg(feature = "client")]
 pub use client::{
     ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_BODY_LIMIT, DEFAULT_DEADLINE, RdsClient,
 };
+#[cfg(feature = "client")]
 pub use credentials::{Credentials, Secret};
+#[cfg(feature = "client")]
 pub use error::{ApiError, Error, InvalidResponse, TimeoutKind};
-pub use generated::{
-    Client, ClientInfo, Error as GeneratedError, ResponseValue, builder, prelude, types,
-};
+pub use generated::types;
+#[cfg(feature = "client")]
+pub use generated::{Client, ClientInfo, Error as GeneratedError, ResponseValue, builder, prelude};
 pub use open_enum::{BackupStatus, BackupType, DatastoreType, Engine};
+#[cfg(feature = "client")]
 pub use pagination::{BackupStream, MultiStream, WalkOptions};
+#[cfg(feature = "client")]
 pub use region::Region;
+#[cfg(feature = "client")]
 pub use request::{ListBackups, MAX_LIMIT};
 pub use response::{ResponseParseError, parse_list_backups};
+#[cfg(feature = "client")]
 pub use retry::RetryPolicy;
 pub use time::{TimeParseError, Timestamp};

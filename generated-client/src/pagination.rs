@@ -3,8 +3,8 @@
 //! The service lists newest first and pages by offset, so a backup created or
 //! deleted during a walk shifts every later page by one: an item is seen
 //! twice or skipped. The walk therefore drops duplicates by id, and a pass
-//! that saw `total_count` change (or came up short, or saw duplicates) is not
-//! trusted: the listing is walked again, sequentially, adding what was
+//! that saw `total_count` change, or ended with fewer backups than it
+//! counts, is not trusted: the listing is walked again, sequentially, adding what was
 //! missed, until a pass sees one unchanged `total_count` (three passes at
 //! most). If backups are still missing, the stream ends with
 //! [`Error::Incomplete`]: nothing is lost silently.
@@ -46,6 +46,9 @@ impl Default for WalkOptions {
 
 /// Passes over a listing before giving up on a stable `total_count`.
 const MAX_PASSES: u32 = 3;
+
+/// The most ids the set of seen ids is sized for up front.
+const MAX_PRESIZED_IDS: usize = 100_000;
 
 /// A stream of every backup matching a request, in service order.
 ///
@@ -186,24 +189,26 @@ pub struct MultiStream {
 impl MultiStream {
     /// The next backup or error; `None` when every instance is done.
     pub async fn next(&mut self) -> Option<Result<Backup, Error>> {
-        loop {
-            self.start_walks();
-            let current = self.running.front_mut()?;
-            match current.next().await {
-                Some(item) => return Some(item),
-                None => {
-                    self.running.pop_front();
-                }
-            }
-        }
+        self.pull(async |stream: &mut BackupStream| stream.next().await)
+            .await
     }
 
     /// Like [`BackupStream::next_batch`], across instances.
     pub async fn next_batch(&mut self) -> Option<Result<Vec<Backup>, Error>> {
+        self.pull(async |stream: &mut BackupStream| stream.next_batch().await)
+            .await
+    }
+
+    /// The next item of the first unfinished walk, starting walks as
+    /// earlier ones finish.
+    async fn pull<T>(
+        &mut self,
+        mut next: impl AsyncFnMut(&mut BackupStream) -> Option<T>,
+    ) -> Option<T> {
         loop {
             self.start_walks();
             let current = self.running.front_mut()?;
-            match current.next_batch().await {
+            match next(current).await {
                 Some(item) => return Some(item),
                 None => {
                     self.running.pop_front();
@@ -304,12 +309,14 @@ impl Walker {
         pass.totals.insert(total);
         pass.last_total = total;
         let count = page.backups.len() as u64;
+        // Size the set for every id the listing counts once, rather than
+        // rehashing all of them each time it grows (bounded: the count
+        // comes from the service).
+        let expected = usize::try_from(total).map_or(MAX_PRESIZED_IDS, |t| t.min(MAX_PRESIZED_IDS));
+        seen.reserve(expected.saturating_sub(seen.len()));
         let before = seen.len();
-        let fresh: Vec<Backup> = page
-            .backups
-            .into_iter()
-            .filter(|b| seen.insert(b.id.clone()))
-            .collect();
+        let mut fresh = page.backups;
+        fresh.retain(|b| seen.insert(b.id.clone()));
         pass.duplicates += count - (seen.len() - before) as u64;
         if !fresh.is_empty() {
             self.send(Ok(fresh)).await?;

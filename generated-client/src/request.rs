@@ -120,6 +120,18 @@ impl ListBackups {
                 format!("must be at most {}, got {offset}", i32::MAX),
             ));
         }
+        // The service reads `yyyy-mm-ddThh:mm:ss±hhmm`: no fraction of a second.
+        for (parameter, time) in [
+            ("begin_time", &self.begin_time),
+            ("end_time", &self.end_time),
+        ] {
+            if let Some(t) = time.filter(|t| t.nanos() != 0) {
+                return Err(Error::invalid(
+                    parameter,
+                    format!("must be whole seconds (yyyy-mm-ddThh:mm:ss±hhmm), got {t}"),
+                ));
+            }
+        }
         match (&self.begin_time, &self.end_time) {
             (Some(_), None) => {
                 return Err(Error::invalid(
@@ -148,8 +160,8 @@ impl ListBackups {
 /// Ids go into the query string: empty ones and control characters are
 /// refused; everything else is percent-encoded on the wire.
 fn check_query_value(parameter: &'static str, value: &str) -> Result<(), Error> {
-    if value.is_empty() {
-        return Err(Error::invalid(parameter, "must not be empty"));
+    if value.trim().is_empty() {
+        return Err(Error::invalid(parameter, "must not be empty or blank"));
     }
     if value.chars().any(char::is_control) {
         return Err(Error::invalid(
@@ -202,8 +214,12 @@ mod tests {
     #[test]
     fn every_rule_names_its_parameter() {
         assert_eq!(
+            rule(ListBackups::new(" ")),
+            "invalid request: `instance_id` must not be empty or blank"
+        );
+        assert_eq!(
             rule(ListBackups::new("")),
-            "invalid request: `instance_id` must not be empty"
+            "invalid request: `instance_id` must not be empty or blank"
         );
         assert_eq!(
             rule(ListBackups::new("i").limit(0)),
@@ -235,6 +251,14 @@ mod tests {
                     .window(t("2018-08-06T10:41:14+0800"), t("2018-08-06T02:41:14Z"))
             )
             .starts_with("invalid request: `end_time` must be later than begin_time")
+        );
+        assert_eq!(
+            rule(ListBackups::new("i").window(
+                t("2018-08-06T10:41:14.5+0800"),
+                t("2018-08-06T10:41:16+0800")
+            )),
+            "invalid request: `begin_time` must be whole seconds (yyyy-mm-ddThh:mm:ss±hhmm), \
+             got 2018-08-06T10:41:14.5+0800"
         );
         assert_eq!(
             rule(ListBackups::new("i").backup_id("a\nb")),

@@ -75,11 +75,35 @@ impl ClientHooks<Inner> for Client {
         request: Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
+        if let Err(error) = check_path(&request, self.baseurl(), &self.inner().project_id) {
+            return Ok(carrier(error));
+        }
         let outcome = execute(self.client(), self.inner(), request, info.operation_id).await;
         Ok(match outcome {
             Ok(delivered) => delivered.into_response(),
             Err(error) => carrier(error),
         })
+    }
+}
+
+/// The generated builder takes the project id per call and encodes it as
+/// progenitor does, which leaves `.`, `..` and `\` for the URL parser to
+/// resolve: `..` would request another path, signed. The path must be the
+/// client's own `/v3/{project_id}/backups` (the project id checked when the
+/// client was built, and sent as `X-Project-Id` on every request).
+fn check_path(request: &Request, baseurl: &str, project_id: &str) -> Result<(), Error> {
+    let expected = format!(
+        "{baseurl}/v3/{}/backups",
+        progenitor_client::encode_path(project_id)
+    );
+    let same = reqwest::Url::parse(&expected).is_ok_and(|url| url.path() == request.url().path());
+    if same {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "project_id",
+            format!("must be the client's project id ({project_id}), one path segment"),
+        ))
     }
 }
 

@@ -39,6 +39,9 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Handlers first: a supervisor may send SIGTERM as soon as it reads the
+    // address line, and an unhandled SIGTERM would kill the process uncleanly.
+    let stop = stop_signal();
     {
         let mut out = std::io::stdout().lock();
         if writeln!(out, "listening on {}", server.base_url())
@@ -48,28 +51,36 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    wait_for_signal().await;
+    stop.await;
     server.shutdown().await;
     ExitCode::SUCCESS
 }
 
+/// A future that completes on SIGINT or SIGTERM; the handlers are installed
+/// when this is called, not when it is first polled.
 #[cfg(unix)]
-async fn wait_for_signal() {
+fn stop_signal() -> impl std::future::Future<Output = ()> {
     use tokio::signal::unix::{SignalKind, signal};
-    match signal(SignalKind::terminate()) {
-        Ok(mut term) => {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
+    let term = signal(SignalKind::terminate());
+    let int = signal(SignalKind::interrupt());
+    async move {
+        match (term, int) {
+            (Ok(mut term), Ok(mut int)) => {
+                tokio::select! {
+                    _ = int.recv() => {}
+                    _ = term.recv() => {}
+                }
             }
-        }
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
         }
     }
 }
 
 #[cfg(not(unix))]
-async fn wait_for_signal() {
-    let _ = tokio::signal::ctrl_c().await;
+fn stop_signal() -> impl std::future::Future<Output = ()> {
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

@@ -5,6 +5,7 @@
 
 mod codegen;
 mod docs;
+mod fuzz;
 mod process;
 mod sdk_signer;
 mod spec_check;
@@ -29,6 +30,12 @@ commands:
                   into target/spec-tools; needs node, python3, java); --planted proves
                   the config-based checks fail on a spec with a planted defect;
                   --require-all fails when any check is skipped (CI)
+  fuzz [--runs N] [--seconds S] [TARGET ...]
+                  run the fuzz targets in fuzz/ (parse_response, parse_time,
+                  canonical_query; default all) from the committed corpus, each for at
+                  most N inputs (default 1000000) or S seconds (default 60), on stable
+                  with --sanitizer none; installs cargo-fuzz 0.13.2 into
+                  target/fuzz-tools; fails on any crash
 ";
 
 fn main() -> ExitCode {
@@ -40,6 +47,7 @@ fn main() -> ExitCode {
         ["sdk-sign-check"] => sdk_signer::run(&workspace_root()),
         ["docs"] => docs::run(&workspace_root()),
         ["spec-check", rest @ ..] => spec_check::run(&workspace_root(), rest),
+        ["fuzz", rest @ ..] => fuzz::run(&workspace_root(), rest),
         ["help" | "--help" | "-h"] | [] => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

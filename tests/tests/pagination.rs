@@ -1,0 +1,540 @@
+//! The pagination rules of issue #5 and the pagination rows of the fault
+//! matrix (issue #8), through `list_all` / `collect_all` / `list_instances`
+//! against the mock service:
+//!
+//! - the offset advances by the items received; pages are fetched while the
+//!   last one was full and the offset is below the latest `total_count`; an
+//!   empty page ends a pass;
+//! - concurrent pages come out in service order, equal to a sequential walk;
+//! - duplicates are dropped by id;
+//! - a pass that saw `total_count` change (or came up short) is walked again,
+//!   sequentially, with a warning, up to three passes; what is still missing
+//!   then ends the stream with `Error::Incomplete { received, reported }`;
+//! - the walk holds only the pages in flight and stops when dropped;
+//! - `list_instances` walks a bounded number of instances at once, in order.
+//!
+//! Outcomes are exact: the full set in order with no duplicates, or
+//! `Incomplete` with its numbers, plus the request count that shows whether
+//! (and how often) the listing was walked again.
+
+mod support;
+
+use std::time::Duration;
+
+use huaweicloud_rds::types::Backup;
+use huaweicloud_rds::{BackupStream, Error, ListBackups, RdsClient, WalkOptions};
+use huaweicloud_rds_mock::faults::{
+    FAULT_500, FAULT_SAME_PAGE, FAULT_SHIFT, FAULT_TOTAL_COUNT_HIGH, FAULT_TOTAL_COUNT_LOW,
+};
+use huaweicloud_rds_mock::{
+    Fault, INSTANCE_EMPTY, INSTANCE_LARGE, INSTANCE_MARIADB, INSTANCE_MYSQL, INSTANCE_POSTGRESQL,
+    INSTANCE_SQLSERVER, LARGE_INSTANCE_BACKUPS,
+};
+use support::{
+    assert_no_duplicates, capture_logs, client, guarded, ids, insert_plain_instance, logs, mock,
+    mock_ids,
+};
+
+const REWALK_WARNING: &str = "the listing changed during the walk; walking it again";
+
+fn walk(concurrency: usize) -> WalkOptions {
+    WalkOptions {
+        concurrency,
+        ..WalkOptions::default()
+    }
+}
+
+/// Everything a stream yields: the backups, then the error it ended with (if
+/// any); checks that nothing follows the error.
+async fn drain(mut stream: BackupStream) -> (Vec<Backup>, Option<Error>) {
+    let mut all = Vec::new();
+    while let Some(item) = stream.next_batch().await {
+        match item {
+            Ok(batch) => {
+                assert!(!batch.is_empty(), "batches are never empty");
+                all.extend(batch);
+            }
+            Err(e) => {
+                assert!(stream.next().await.is_none(), "the stream ends at an error");
+                return (all, Some(e));
+            }
+        }
+    }
+    (all, None)
+}
+
+fn incomplete(error: Option<Error>) -> (u64, u64) {
+    match error {
+        Some(Error::Incomplete { received, reported }) => (received, reported),
+        other => panic!("expected Error::Incomplete, got {other:?}"),
+    }
+}
+
+/// The warning of a re-walk of `instance` was logged.
+fn rewalk_warned(instance: &str) -> bool {
+    logs()
+        .lines()
+        .any(|l| l.contains(REWALK_WARNING) && l.contains(&format!("instance_id={instance}")))
+}
+
+/// One page at a time with `list_backups`, by hand: the reference order.
+async fn sequential_reference(c: &RdsClient, instance: &str, limit: u32) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    loop {
+        let page = c
+            .list_backups(&ListBackups::new(instance).offset(offset).limit(limit))
+            .await
+            .unwrap();
+        if page.backups.is_empty() {
+            break;
+        }
+        offset += page.backups.len() as u32;
+        out.extend(ids(&page.backups));
+        if offset >= page.total_count as u32 {
+            break;
+        }
+    }
+    out
+}
+
+// --- A stable listing ---------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_thousand_backups_at_concurrency_1_4_8_equal_the_sequential_walk() {
+    capture_logs();
+    guarded(Duration::from_secs(5), async {
+        let server = mock().await;
+        let c = client(&server).build().unwrap();
+        let reference = sequential_reference(&c, INSTANCE_LARGE, 100).await;
+        assert_eq!(reference.len(), LARGE_INSTANCE_BACKUPS);
+        assert_eq!(reference, mock_ids(INSTANCE_LARGE));
+        for concurrency in [1, 4, 8] {
+            server.reset();
+            let all = c
+                .collect_all(ListBackups::new(INSTANCE_LARGE), walk(concurrency))
+                .await
+                .unwrap();
+            assert!(ids(&all) == reference, "concurrency {concurrency}: order");
+            // 100 full pages, no page fetched twice, none past the end.
+            assert_eq!(server.requests(INSTANCE_LARGE), 100, "{concurrency}");
+        }
+        assert!(
+            !rewalk_warned(INSTANCE_LARGE),
+            "a stable listing is walked once"
+        );
+    })
+    .await;
+}
+
+/// The offset advances by what was received: a start offset and a page size
+/// that does not divide the listing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_start_offset_and_an_uneven_page_size_walk_to_the_exact_end() {
+    guarded(Duration::from_secs(5), async {
+        let server = mock().await;
+        let c = client(&server).build().unwrap();
+        let reference = mock_ids(INSTANCE_LARGE);
+        for concurrency in [1, 4] {
+            server.reset();
+            let request = ListBackups::new(INSTANCE_LARGE).offset(5).limit(37);
+            let all = c.collect_all(request, walk(concurrency)).await.unwrap();
+            assert!(ids(&all) == reference[5..], "concurrency {concurrency}");
+            // 9,995 backups in pages of 37: 270 full pages and one of 5.
+            assert_eq!(server.requests(INSTANCE_LARGE), 271, "{concurrency}");
+        }
+    })
+    .await;
+}
+
+/// Pages wait in a bounded channel: a consumer that does not read stops the
+/// walk after the pages in flight, and dropping the stream ends it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_consumer_holds_only_the_pages_in_flight() {
+    guarded(Duration::from_secs(3), async {
+        let server = mock().await;
+        let c = client(&server).build().unwrap();
+        let concurrency = 4;
+        let reference = mock_ids(INSTANCE_LARGE); // generated before the clock runs
+        let stream = c.list_all(ListBackups::new(INSTANCE_LARGE), walk(concurrency));
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let fetched = server.requests(INSTANCE_LARGE);
+        // The channel holds concurrency + 1 pages, the walker one more it is
+        // sending, and at most concurrency - 1 others are in flight.
+        let bound = (concurrency + 1) + 1 + (concurrency - 1);
+        assert!(
+            fetched > concurrency as u64 && fetched <= bound as u64,
+            "{fetched} pages fetched for an idle consumer (bound {bound})"
+        );
+        let (all, error) = drain(stream).await;
+        assert!(error.is_none());
+        assert!(ids(&all) == reference);
+
+        server.reset();
+        let stream = c.list_all(ListBackups::new(INSTANCE_LARGE), walk(concurrency));
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        drop(stream);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let at_drop = server.requests(INSTANCE_LARGE);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(server.requests(INSTANCE_LARGE), at_drop, "the walk stopped");
+        assert!(at_drop <= bound as u64);
+    })
+    .await;
+}
+
+// --- Empty pages ----------------------------------------------------------------
+
+/// A `total_count` of 300 over 250 backups: after the fifth full page of 50
+/// the sixth is empty. Every pass ends there; after three passes the stream
+/// yields the 250 it has, in order, then `Incomplete { 250, 300 }`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_page_while_total_count_says_more_is_incomplete() {
+    capture_logs();
+    guarded(Duration::from_secs(3), async {
+        let server = mock().await;
+        let c = client(&server).build().unwrap();
+        for concurrency in [1, 4] {
+            server.reset();
+            let request = ListBackups::new(FAULT_TOTAL_COUNT_HIGH).limit(50);
+            let (all, error) = drain(c.list_all(request, walk(concurrency))).await;
+            assert!(
+                ids(&all) == mock_ids(FAULT_TOTAL_COUNT_HIGH),
+                "{concurrency}"
+            );
+            assert_eq!(incomplete(error), (250, 300), "{concurrency}");
+            // Three passes of six pages (offsets 0, 50, ..., 250).
+            assert_eq!(server.requests(FAULT_TOTAL_COUNT_HIGH), 18, "{concurrency}");
+        }
+        assert!(rewalk_warned(FAULT_TOTAL_COUNT_HIGH));
+    })
+    .await;
+}
+
+/// `reported` counts from the start offset.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn incomplete_counts_from_the_start_offset() {
+    guarded(Duration::from_secs(3), async {
+        let server = mock().await;
+        let c = client(&server).build().unwrap();
+        let request = ListBackups::new(FAULT_TOTAL_COUNT_HIGH)
+            .offset(10)
+            .limit(50);
+        // Sequential, for an exact count: concurrent pages planned from the
+        // reported 300 may include offset 260 before the short page at 210.
+        let (all, error) = drain(c.list_all(request, walk(1))).await;
+        assert!(ids(&all) == mock_ids(FAULT_TOTAL_COUNT_HIGH)[10..]);
+        assert_eq!(incomplete(error), (240, 290));
+        // Offsets 10, 60, 110, 160 full, 210 short (40): five pages a pass.
+        assert_eq!(server.requests(FAULT_TOTAL_COUNT_HIGH), 15);
+    })
+    .await;
+}
+
+/// One empty page in the middle of a listing: the pass ends short, the second
+/// pass finds the rest.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transient_empty_page_is_recovered_by_the_second_pass() {
+    guarded(Duration::from_secs(3), async {
+        let server = mock().await;
+        let instance = "walk-empty-page";
+        let expected = insert_plain_instance(&server, instance, 250);
+        let empty = Fault::Status {
+            status: 200,
+            body: r#"{"backups":[],"total_count":250}"#.into(),
+            headers: Vec::new(),
+        };
+        server.script(instance, vec![Fault::None, empty]);
+        let c = client(&server).build().unwrap();
+        let (all, error) = drain(c.list_all(ListBackups::new(instance), walk(1))).await;
+        assert!(error.is_none(), "{error:?}");
+        assert!(ids(&all) == expected);
+        // Pass 1: offsets 0, 100 (empty); pass 2: 0, 100, 200.
+        assert_eq!(server.requests(instance), 5);
+    })
+    .await;
+}
+
+// --- A listing that changes during the walk ---------------------------------------------
+
+/// A backup is created after the first page: every later request sees the list
+/// shifted by one. The second pass (sequential, from the start) finds the new
+/// backup; nothing is duplicated or lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_that_shifts_by_one_between_pages_is_walked_again_completely() {
+    capture_logs();
+    guarded(Duration::from_secs(3), async {
+        let server = mock().await;
+        let instance = "walk-shift";
+        let plain = insert_plain_instance(&server, instance, 250);
+        let mut script = vec![Fault::None];
+        script.extend(std::iter::repeat_n(Fault::ShiftByOne, 20));
+        server.script(instance, script);
+        let c = client(&server).build().unwrap();
+        let (all, error) = drain(c.list_all(ListBackups::new(instance), walk(1))).await;
+        assert!(error.is_none(), "{error:?}");
+        let got = ids(&all);
+        assert_no_duplicates(&got);
+        assert_eq!(got.len(), 251);
+        assert!(got[..250] == plain, "the 250 in service order");
+        assert!(all[250].name.starts_with("phantom-"), "then the new one");
+        // Pass 1: offsets 0, 100, 200 (totals 250, 251, 251); pass 2 the same
+        // (251 throughout).
+        assert_eq!(server.requests(instance), 6);
+        assert!(rewalk_warned(instance));
+    })
+    .await;
+}
+
+/// `fault-shift` shows the new backup only to requests with `offset > 0`, so
+/// no pass ever sees it: `Incomplete { 250, 251 }` after three passes, at any
+/// concurrency.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_that_stays_shifted_after_three_passes_is_incomplete() {
+    guarded(Duration::from_secs(3), async {
+        let server = mock().await;
+        let c = client(&server).build().unwrap();
+        for concurrency in [1, 4] {
+            server.reset();
+            let (all, error) =
+                drain(c.list_all(ListBackups::new(FAULT_SHIFT), walk(concurrency))).await;
+            let got = ids(&all);
+            assert_no_duplicates(&got);
+            assert!(got == mock_ids(FAULT_SHIFT), "{concurrency}");
+            assert_eq!(incomplete(error), (250, 251), "{concurrency}");
+            assert_eq!(server.requests(FAULT_SHIFT), 9, "{concurrency}: 3 passes");
+        }
+    })
+    .await;
+}
+
+/// `total_count` grows by 5 on the second page only: the pass saw two
+/// totals, the second pass sees one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn total_count_growing_mid_walk_is_walked_again() {
+    capture_logs();
+    guarded(Duration::from_secs(3), async {
+        let server = mock().await;
+        let instance = "walk-total-grows";
+        let expected = insert_plain_instance(&server, instance, 250);
+        server.script(instance, vec![Fault::None, Fault::TotalCountDelta(5)]);
+        let c = client(&server).build().unwrap();
+        let (all, error) = drain(c.list_all(ListBackups::new(instance), walk(1))).await;
+        assert!(error.is_none(), "{error:?}");
+        assert!(ids(&all) == expected);
+        assert_eq!(server.requests(instance), 6, "two passes of three pages");
+        assert!(rewalk_warned(instance));
+    })
+    .await;
+}
+
+/// `total_count` shrinks to 150 on the second page: the first pass stops at
+/// offset 200 with 200 backups. Without the second pass the last 50 would be
+/// lost without a word.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn total_count_shrinking_mid_walk_loses_nothing() {
+    guarded(Duration::from_secs(3), async {
+        let server = mock().await;
+        let instance = "walk-total-shrinks";
+        let expected = insert_plain_instance(&server, instance, 250);
+        server.script(instance, vec![Fault::None, Fault::TotalCountDelta(-100)]);
+        let c = client(&server).build().unwrap();
+        let (all, error) = drain(c.list_all(ListBackups::new(instance), walk(1))).await;
+        assert!(error.is_none(), "{error:?}");
+        assert!(ids(&all) == expected);
+        // Pass 1: offsets 0, 100; pass 2: 0, 100, 200.
+        assert_eq!(server.requests(instance), 5);
+    })
+    .await;
+}
+
+/// A `total_count` that changes within every pass: three passes, then
+/// `Incomplete` against the last total reported.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn total_count_that_never_settles_ends_incomplete_after_three_passes() {
+    guarded(Duration::from_secs(3), async {
+        let server = mock().await;
+        let instance = "walk-total-unsettled";
+        let expected = insert_plain_instance(&server, instance, 250);
+        let pass = [
+            Fault::None,
+            Fault::TotalCountDelta(10),
+            Fault::TotalCountDelta(10),
+        ];
+        server.script(instance, pass.iter().cycle().take(9).cloned().collect());
+        let c = client(&server).build().unwrap();
+        let (all, error) = drain(c.list_all(ListBackups::new(instance), walk(1))).await;
+        assert!(ids(&all) == expected);
+        assert_eq!(incomplete(error), (250, 260));
+        assert_eq!(server.requests(instance), 9);
+    })
+    .await;
+}
+
+/// A `total_count` below what is there, throughout: the walk stops where the
+/// service says the listing ends (offset 200 >= 150), with what it received
+/// and no error: more than reported is not a loss.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn total_count_low_throughout_stops_where_the_service_says() {
+    guarded(Duration::from_secs(3), async {
+        let server = mock().await;
+        let c = client(&server).build().unwrap();
+        for concurrency in [1, 4] {
+            server.reset();
+            let all = c
+                .collect_all(ListBackups::new(FAULT_TOTAL_COUNT_LOW), walk(concurrency))
+                .await
+                .unwrap();
+            assert!(ids(&all) == mock_ids(FAULT_TOTAL_COUNT_LOW)[..200]);
+            assert_eq!(server.requests(FAULT_TOTAL_COUNT_LOW), 2, "{concurrency}");
+        }
+    })
+    .await;
+}
+
+/// The second request ignores its offset and returns the first page again:
+/// its backups are dropped as duplicates, the pass comes up short, and the
+/// second pass adds the missing page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_page_twice_ends_with_no_duplicates_and_no_loss() {
+    guarded(Duration::from_secs(3), async {
+        let server = mock().await;
+        let instance = "walk-same-page";
+        let expected = insert_plain_instance(&server, instance, 250);
+        server.script(instance, vec![Fault::None, Fault::IgnoreOffset]);
+        let c = client(&server).build().unwrap();
+        let (all, error) = drain(c.list_all(ListBackups::new(instance), walk(1))).await;
+        assert!(error.is_none(), "{error:?}");
+        let got = ids(&all);
+        assert_no_duplicates(&got);
+        // Pass 1 received 0..100 and 200..250; pass 2 adds 100..200.
+        let order: Vec<String> = [&expected[..100], &expected[200..], &expected[100..200]].concat();
+        assert!(got == order);
+        assert_eq!(server.requests(instance), 6);
+
+        // The same with concurrent pages: which page is answered twice
+        // depends on timing; the outcome does not.
+        for concurrency in [4, 8] {
+            server.reset();
+            let (all, error) =
+                drain(c.list_all(ListBackups::new(FAULT_SAME_PAGE), walk(concurrency))).await;
+            assert!(error.is_none(), "{error:?}");
+            let mut got = ids(&all);
+            assert_no_duplicates(&got);
+            got.sort();
+            let mut want = mock_ids(FAULT_SAME_PAGE);
+            want.sort();
+            assert!(got == want, "{concurrency}");
+            assert_eq!(server.requests(FAULT_SAME_PAGE), 6, "{concurrency}");
+        }
+    })
+    .await;
+}
+
+// --- Several instances -------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_instances_in_order_each_backup_keeps_its_instance_id() {
+    guarded(Duration::from_secs(5), async {
+        let server = mock().await;
+        let c = client(&server).build().unwrap();
+        let instances = [
+            INSTANCE_MYSQL,
+            INSTANCE_POSTGRESQL,
+            INSTANCE_SQLSERVER,
+            INSTANCE_EMPTY,
+            INSTANCE_LARGE,
+            INSTANCE_MARIADB,
+        ];
+        let requests = instances.iter().map(|i| ListBackups::new(*i)).collect();
+        let mut stream = c.list_instances(requests, WalkOptions::default());
+        let mut all = Vec::new();
+        while let Some(batch) = stream.next_batch().await {
+            all.extend(batch.unwrap());
+        }
+        let mut at = 0;
+        for instance in instances {
+            let want = mock_ids(instance);
+            let part = &all[at..at + want.len()];
+            assert!(ids(part) == want, "{instance}");
+            assert!(part.iter().all(|b| b.instance_id == instance), "{instance}");
+            at += want.len();
+        }
+        assert_eq!(at, all.len());
+    })
+    .await;
+}
+
+/// At most `instance_concurrency` instances are walked at once: with two,
+/// while the first two instances' first pages are held back, the others have
+/// not been asked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_instances_walks_a_bounded_number_of_instances_at_once() {
+    guarded(Duration::from_secs(3), async {
+        let server = mock().await;
+        let c = client(&server).build().unwrap();
+        let instances = [
+            INSTANCE_MYSQL,
+            INSTANCE_POSTGRESQL,
+            INSTANCE_SQLSERVER,
+            INSTANCE_MARIADB,
+        ];
+        for i in instances {
+            server.script(i, vec![Fault::Delay(Duration::from_millis(600))]);
+        }
+        let requests = instances.iter().map(|i| ListBackups::new(*i)).collect();
+        let options = WalkOptions {
+            concurrency: 4,
+            instance_concurrency: 2,
+        };
+        let mut stream = c.list_instances(requests, options);
+        let first = tokio::time::timeout(Duration::from_millis(300), stream.next()).await;
+        assert!(first.is_err(), "the first page is held back");
+        let asked: Vec<u64> = instances.iter().map(|i| server.requests(i)).collect();
+        assert_eq!(asked, [1, 1, 0, 0]);
+        let mut all = Vec::new();
+        while let Some(item) = stream.next().await {
+            all.push(item.unwrap());
+        }
+        let want: Vec<String> = instances.iter().flat_map(|i| mock_ids(i)).collect();
+        assert!(ids(&all) == want);
+    })
+    .await;
+}
+
+/// An error ends that instance's part only; the next instance follows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_instances_an_error_ends_only_that_instance() {
+    guarded(Duration::from_secs(2), async {
+        let server = mock().await;
+        let c = client(&server).max_attempts(1).build().unwrap();
+        let requests = [INSTANCE_MYSQL, FAULT_500, INSTANCE_POSTGRESQL]
+            .iter()
+            .map(|i| ListBackups::new(*i))
+            .collect();
+        let mut stream = c.list_instances(requests, WalkOptions::default());
+        let mut seen: Vec<Result<String, String>> = Vec::new();
+        while let Some(item) = stream.next().await {
+            seen.push(item.map(|b| b.instance_id).map_err(|e| {
+                e.api()
+                    .and_then(|a| a.error_code.clone())
+                    .unwrap_or_default()
+            }));
+        }
+        let mut want: Vec<Result<String, String>> = Vec::new();
+        want.extend(
+            mock_ids(INSTANCE_MYSQL)
+                .iter()
+                .map(|_| Ok(INSTANCE_MYSQL.into())),
+        );
+        want.push(Err("DBS.108000".into()));
+        want.extend(
+            mock_ids(INSTANCE_POSTGRESQL)
+                .iter()
+                .map(|_| Ok(INSTANCE_POSTGRESQL.into())),
+        );
+        assert_eq!(seen, want);
+        assert_eq!(server.requests(FAULT_500), 1);
+    })
+    .await;
+}
