@@ -11,10 +11,11 @@
 //! such an input into `fuzz/corpus/<target>/` and the plain `cargo test`
 //! replay (`tests/tests/fuzz_corpus.rs`) keeps it as a regression test.
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::process::{self, tail};
 
 /// The cargo-fuzz release this task installs: `cargo install --locked` of this
 /// exact version, so every machine fuzzes with the same tool.
@@ -335,61 +336,13 @@ fn target_dir(root: &Path) -> PathBuf {
     }
 }
 
-/// Runs `cmd` with stdout and stderr appended to `log`, killing it after
-/// `limit`; returns its status and what it wrote.
+/// [`process::run_logged`], as the status and what the command wrote.
 fn run_logged(
     cmd: &mut Command,
     log: &Path,
     limit: Duration,
 ) -> Result<(ExitStatus, String), String> {
-    let describe = format!(
-        "{} {}",
-        cmd.get_program().to_string_lossy(),
-        cmd.get_args()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
-    let start_offset = std::fs::metadata(log).map_or(0, |m| m.len());
-    let file = File::options()
-        .create(true)
-        .append(true)
-        .open(log)
-        .map_err(|e| format!("cannot open {}: {e}", log.display()))?;
-    let err = file
-        .try_clone()
-        .map_err(|e| format!("cannot write {}: {e}", log.display()))?;
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::from(file))
-        .stderr(Stdio::from(err))
-        .spawn()
-        .map_err(|e| format!("cannot run `{describe}`: {e}"))?;
-    let deadline = Instant::now() + limit;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "`{describe}` did not finish within {}s (log: {})",
-                    limit.as_secs(),
-                    log.display()
-                ));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(100)),
-            Err(e) => return Err(format!("cannot wait for `{describe}`: {e}")),
-        }
-    };
-    let text = std::fs::read(log).map_err(|e| format!("cannot read {}: {e}", log.display()))?;
-    let mine = text.get(start_offset as usize..).unwrap_or_default();
-    Ok((status, String::from_utf8_lossy(mine).into_owned()))
-}
-
-fn tail(text: &str, lines: usize) -> String {
-    let all: Vec<&str> = text.lines().collect();
-    all[all.len().saturating_sub(lines)..].join("\n")
+    process::run_logged(cmd, log, limit).map(|f| (f.status, f.output))
 }
 
 /// The number right after the last `marker` in `text`, e.g. `Done 20000 runs`.

@@ -59,10 +59,26 @@ pub fn run_logged(cmd: &mut Command, log: &Path, limit: Duration) -> Result<Fini
         .stderr(Stdio::from(err))
         .spawn()
         .map_err(|e| format!("cannot run `{}`: {e}", describe(cmd)))?;
+    let status = wait_with_limit(&mut child, cmd, limit, log)?;
+    let text = std::fs::read(log).map_err(|e| format!("cannot read {}: {e}", log.display()))?;
+    let mine = text.get(start_offset as usize..).unwrap_or_default();
+    Ok(Finished {
+        status,
+        output: String::from_utf8_lossy(mine).into_owned(),
+    })
+}
+
+/// Waits for `child` (started from `cmd`), killing it once `limit` has passed.
+fn wait_with_limit(
+    child: &mut Child,
+    cmd: &Command,
+    limit: Duration,
+    log: &Path,
+) -> Result<ExitStatus, String> {
     let deadline = Instant::now() + limit;
-    let status = loop {
+    loop {
         match child.try_wait() {
-            Ok(Some(status)) => break status,
+            Ok(Some(status)) => return Ok(status),
             Ok(None) if Instant::now() >= deadline => {
                 let _ = child.kill();
                 let _ = child.wait();
@@ -76,13 +92,7 @@ pub fn run_logged(cmd: &mut Command, log: &Path, limit: Duration) -> Result<Fini
             Ok(None) => std::thread::sleep(POLL),
             Err(e) => return Err(format!("cannot wait for `{}`: {e}", describe(cmd))),
         }
-    };
-    let text = std::fs::read(log).map_err(|e| format!("cannot read {}: {e}", log.display()))?;
-    let mine = text.get(start_offset as usize..).unwrap_or_default();
-    Ok(Finished {
-        status,
-        output: String::from_utf8_lossy(mine).into_owned(),
-    })
+    }
 }
 
 /// Runs `cmd` and returns its stdout when it exits 0 within `limit`; stderr is
@@ -99,23 +109,7 @@ pub fn capture(cmd: &mut Command, log: &Path, limit: Duration) -> Result<String,
         .stderr(Stdio::from(file))
         .spawn()
         .map_err(|e| format!("cannot run `{}`: {e}", describe(cmd)))?;
-    let deadline = Instant::now() + limit;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "`{}` did not finish within {}s",
-                    describe(cmd),
-                    limit.as_secs()
-                ));
-            }
-            Ok(None) => std::thread::sleep(POLL),
-            Err(e) => return Err(format!("cannot wait for `{}`: {e}", describe(cmd))),
-        }
-    };
+    let status = wait_with_limit(&mut child, cmd, limit, log)?;
     let stdout = std::fs::read_to_string(&out_path)
         .map_err(|e| format!("cannot read {}: {e}", out_path.display()))?;
     let _ = std::fs::remove_file(&out_path);
