@@ -3,6 +3,7 @@
 //! Every subcommand runs from the workspace root, whatever the caller's
 //! directory. Subcommands that need another runtime install it themselves.
 
+mod bench;
 mod codegen;
 mod docs;
 mod fuzz;
@@ -18,6 +19,11 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
+  bench [--build-time] [--quick]
+                  run the criterion benches of bench/ and the official Python SDK's
+                  figures against one rds-mock, time the rds-backups CLI, and write
+                  BENCHMARKS.md (about 3 minutes once built; --build-time adds a cold
+                  release build of the client, minutes more; --quick: short, rough runs)
   gen [--check]   regenerate generated-client/src/generated.rs and spec/openapi.json
                   from spec/openapi.yaml; with --check, write nothing and fail on drift
   sdk-sign-check  capture the client's requests off the wire and require the official
@@ -42,6 +48,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
+        ["bench", rest @ ..] => bench::run(&workspace_root(), rest),
         ["gen"] => codegen::run(&workspace_root(), codegen::Mode::Write),
         ["gen", "--check"] => codegen::run(&workspace_root(), codegen::Mode::Check),
         ["sdk-sign-check"] => sdk_signer::run(&workspace_root()),

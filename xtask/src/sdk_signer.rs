@@ -21,11 +21,28 @@ const SCRIPT: &str = "xtask/python/official_signer.py";
 /// Written last, after a successful install: its content says what is installed.
 const STAMP: &str = "xtask-stamp";
 
-pub fn run(root: &Path) -> Result<(), String> {
-    let target = target_dir(root);
-    let venv = target.join("sdk-venv");
+/// The venv with the official SDK, installed on first use (also used by `cargo xtask bench`).
+#[derive(Debug)]
+pub struct OfficialSdk {
+    /// Its interpreter.
+    pub python: PathBuf,
+    /// A scratch `HOME`: the SDK writes `~/.huaweicloud` on import.
+    pub home: PathBuf,
+}
+
+/// `target/sdk-venv`, with the SDK installed unless its stamp says it is there.
+pub fn official_sdk(root: &Path) -> Result<OfficialSdk, String> {
+    let venv = target_dir(root).join("sdk-venv");
     let python = venv_python(&venv);
     ensure_venv(&venv, &python)?;
+    let home = venv.join("home");
+    std::fs::create_dir_all(&home).map_err(|e| format!("cannot create {}: {e}", home.display()))?;
+    Ok(OfficialSdk { python, home })
+}
+
+pub fn run(root: &Path) -> Result<(), String> {
+    let target = target_dir(root);
+    let OfficialSdk { python, home } = official_sdk(root)?;
 
     let work = target.join("sdk-sign-check");
     std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
@@ -48,8 +65,6 @@ pub fn run(root: &Path) -> Result<(), String> {
         .arg(&captured);
     run_step("capturing the client's requests", &mut capture)?;
 
-    let home = venv.join("home");
-    std::fs::create_dir_all(&home).map_err(|e| format!("cannot create {}: {e}", home.display()))?;
     let mut check = Command::new(&python);
     check
         .current_dir(root)
@@ -82,22 +97,19 @@ fn ensure_venv(venv: &Path, python: &Path) -> Result<(), String> {
         Ok(out) if out.status.success() => {}
         Ok(out) => {
             return Err(format!(
-                "`python3 --version` failed ({}); sdk-sign-check needs Python 3 to run the official SDK",
+                "`python3 --version` failed ({}); Python 3 is needed to run the official SDK",
                 out.status
             ));
         }
         Err(e) => {
             return Err(format!(
-                "python3 not found ({e}); sdk-sign-check needs Python 3 with the venv module \
+                "python3 not found ({e}); Python 3 with the venv module is needed \
                  to install and run the official SDK"
             ));
         }
     }
 
-    println!(
-        "sdk-sign-check: installing {SDK_REQUIREMENT} into {}",
-        venv.display()
-    );
+    println!("installing {SDK_REQUIREMENT} into {}", venv.display());
     if venv.exists() {
         std::fs::remove_dir_all(venv)
             .map_err(|e| format!("cannot remove the stale {}: {e}", venv.display()))?;
