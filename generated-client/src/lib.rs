@@ -80,6 +80,8 @@ mod request;
 mod response;
 #[cfg(feature = "client")]
 mod retry;
+#[cfg(feature = "schemars")]
+pub mod schema;
 pub mod signing;
 pub mod time;
 #[cfg(feature = "client")]
