@@ -315,6 +315,21 @@ fn closed_stdout_ends_quietly_with_0() {
     assert!(stderr(&o).is_empty(), "quiet: {}", stderr(&o));
 }
 
+/// Run the binary against `server` with its project id and IAM token, then `args`.
+fn run_against(server: &MockServer, args: &[&str]) -> Output {
+    let url = server.base_url();
+    let mut all = vec![
+        "--endpoint",
+        url.as_str(),
+        "--project-id",
+        MOCK_PROJECT_ID,
+        "--auth-token",
+        MOCK_AUTH_TOKEN,
+    ];
+    all.extend_from_slice(args);
+    run(&all)
+}
+
 /// A mock started here, for token auth and faults, and its URL.
 fn mock() -> (tokio::runtime::Runtime, MockServer) {
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -374,20 +389,16 @@ fn token_from_the_environment_and_a_wrong_token() {
 #[test]
 fn html_502_after_retries_exits_1() {
     let (_rt, server) = mock();
-    let url = server.base_url();
-    let o = run(&[
-        "--endpoint",
-        &url,
-        "--project-id",
-        MOCK_PROJECT_ID,
-        "--auth-token",
-        MOCK_AUTH_TOKEN,
-        "--max-attempts",
-        "2",
-        "list",
-        "--instance-id",
-        "fault-html-502",
-    ]);
+    let o = run_against(
+        &server,
+        &[
+            "--max-attempts",
+            "2",
+            "list",
+            "--instance-id",
+            "fault-html-502",
+        ],
+    );
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(
@@ -400,22 +411,18 @@ fn html_502_after_retries_exits_1() {
 #[test]
 fn timeout_exits_1() {
     let (_rt, server) = mock();
-    let url = server.base_url();
-    let o = run(&[
-        "--endpoint",
-        &url,
-        "--project-id",
-        MOCK_PROJECT_ID,
-        "--auth-token",
-        MOCK_AUTH_TOKEN,
-        "--timeout",
-        "0.1",
-        "--max-attempts",
-        "1",
-        "list",
-        "--instance-id",
-        "fault-delay",
-    ]);
+    let o = run_against(
+        &server,
+        &[
+            "--timeout",
+            "0.1",
+            "--max-attempts",
+            "1",
+            "list",
+            "--instance-id",
+            "fault-delay",
+        ],
+    );
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         last_line(&stderr(&o)),
@@ -426,21 +433,17 @@ fn timeout_exits_1() {
 #[test]
 fn verbose_logs_go_to_stderr_without_secrets() {
     let (_rt, server) = mock();
-    let url = server.base_url();
-    let o = run(&[
-        "--endpoint",
-        &url,
-        "--project-id",
-        MOCK_PROJECT_ID,
-        "--auth-token",
-        MOCK_AUTH_TOKEN,
-        "-vvv",
-        "list",
-        "--instance-id",
-        SAMPLE_SQLSERVER_INSTANCE,
-        "--output",
-        "json",
-    ]);
+    let o = run_against(
+        &server,
+        &[
+            "-vvv",
+            "list",
+            "--instance-id",
+            SAMPLE_SQLSERVER_INSTANCE,
+            "--output",
+            "json",
+        ],
+    );
     assert_eq!(o.status.code(), Some(0));
     let err = stderr(&o);
     assert!(
@@ -457,36 +460,32 @@ fn verbose_logs_go_to_stderr_without_secrets() {
 #[test]
 fn every_list_option_reaches_the_wire() {
     let (_rt, server) = mock();
-    let url = server.base_url();
-    let o = run(&[
-        "--endpoint",
-        &url,
-        "--project-id",
-        MOCK_PROJECT_ID,
-        "--auth-token",
-        MOCK_AUTH_TOKEN,
-        "--language",
-        "en-us",
-        "list",
-        "--instance-id",
-        INSTANCE_SQLSERVER,
-        "--backup-type",
-        "manual",
-        "--status",
-        "COMPLETED",
-        "--begin-time",
-        "2020-01-01T00:00:00+0800",
-        "--end-time",
-        "2030-01-01T00:00:00Z",
-        "--offset",
-        "0",
-        "--limit",
-        "5",
-        "--backup-id",
-        "some-id",
-        "--output",
-        "json",
-    ]);
+    let o = run_against(
+        &server,
+        &[
+            "--language",
+            "en-us",
+            "list",
+            "--instance-id",
+            INSTANCE_SQLSERVER,
+            "--backup-type",
+            "manual",
+            "--status",
+            "COMPLETED",
+            "--begin-time",
+            "2020-01-01T00:00:00+0800",
+            "--end-time",
+            "2030-01-01T00:00:00Z",
+            "--offset",
+            "0",
+            "--limit",
+            "5",
+            "--backup-id",
+            "some-id",
+            "--output",
+            "json",
+        ],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let received = server.received();
     let request = received.last().expect("one request");
