@@ -336,8 +336,9 @@ fn hex_val(b: u8) -> Option<u8> {
     }
 }
 
-/// Decodes `%XX` escapes; invalid escapes are kept literally (like Python's `unquote`).
-fn percent_decode(s: &str, plus_as_space: bool) -> Vec<u8> {
+/// Decodes `%XX` escapes into bytes; invalid escapes are kept literally (like Python's
+/// `unquote`). With `plus_as_space`, `+` is a space, as a server reads a query string.
+pub fn percent_decode(s: &str, plus_as_space: bool) -> Vec<u8> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

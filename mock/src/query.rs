@@ -79,36 +79,11 @@ impl fmt::Display for ParamError {
 
 impl std::error::Error for ParamError {}
 
-fn hex_val(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
 /// Percent-decodes a query component: `%XX` escapes, `+` as a space; invalid
-/// escapes are kept literally. `None` if the result is not UTF-8.
+/// escapes are kept literally (the signer's decoder, so the mock reads a query
+/// exactly as signature verification does). `None` if the result is not UTF-8.
 pub fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        if c == b'%'
-            && let (Some(hi), Some(lo)) = (
-                b.get(i + 1).copied().and_then(hex_val),
-                b.get(i + 2).copied().and_then(hex_val),
-            )
-        {
-            out.push((hi << 4) | lo);
-            i += 3;
-            continue;
-        }
-        out.push(if c == b'+' { b' ' } else { c });
-        i += 1;
-    }
-    String::from_utf8(out).ok()
+    String::from_utf8(huaweicloud_rds::signing::percent_decode(s, true)).ok()
 }
 
 /// Splits a raw query string into decoded `(key, value)` pairs; empty parts are
