@@ -5,13 +5,13 @@
 //! corpus file to the same assertions as the fuzzer. Each check panics on a
 //! violated property; libFuzzer reports a panic as a crash.
 //!
-//! It uses only the parts of `huaweicloud-rds` that build without the `client`
-//! feature (no reqwest), plus `serde_json`.
+//! It uses `huaweicloud-signer` and only the parts of `huaweicloud-rds` that
+//! build without the `client` feature (no reqwest), plus `serde_json`.
 
 #![allow(dead_code)] // each includer uses a part
 
-use huaweicloud_rds::signing::{self, Credentials, RequestParts};
 use huaweicloud_rds::{Timestamp, parse_list_backups};
+use huaweicloud_signer::{self as signing, RequestParts, SigningKey};
 
 /// The fuzz targets, by the name of their corpus folder.
 pub const TARGETS: [&str; 3] = ["parse_response", "parse_time", "canonical_query"];
@@ -249,7 +249,7 @@ pub fn sign_then_verify(path: &str, pairs: &[(String, String)]) {
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let credentials = Credentials::new("FUZZAK0000000000000", "fuzz-secret-key");
+    let credentials = SigningKey::new("FUZZAK0000000000000", "fuzz-secret-key");
     let date = "20240629T020000Z";
     let request = RequestParts {
         method: "GET",

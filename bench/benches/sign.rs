@@ -4,8 +4,8 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use huaweicloud_rds::signing::{Credentials, RequestParts, sign};
 use huaweicloud_rds_mock::{MOCK_ACCESS_KEY, MOCK_PROJECT_ID, MOCK_SECRET_KEY};
+use huaweicloud_signer::{RequestParts, SigningKey, sign};
 
 fn signing(c: &mut Criterion) {
     let path = format!("/v3/{MOCK_PROJECT_ID}/backups");
@@ -33,7 +33,7 @@ fn signing(c: &mut Criterion) {
         headers: &headers,
         body: b"",
     };
-    let keys = Credentials::new(MOCK_ACCESS_KEY, MOCK_SECRET_KEY);
+    let keys = SigningKey::new(MOCK_ACCESS_KEY, MOCK_SECRET_KEY);
     let date = "20180806T044114Z";
     sign(&parts, &keys, date).unwrap();
 

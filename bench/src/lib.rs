@@ -7,10 +7,11 @@
 
 use std::time::Duration;
 
-use huaweicloud_rds::{Credentials, RdsClient, signing};
+use huaweicloud_rds::{Credentials, RdsClient};
 use huaweicloud_rds_mock::{
     INSTANCE_LARGE, MOCK_ACCESS_KEY, MOCK_PROJECT_ID, MOCK_SECRET_KEY, MockConfig, MockServer,
 };
+use huaweicloud_signer as signing;
 use tokio::task::JoinSet;
 
 /// A list-backups response body: 100 backups, 33,734 bytes; the bytes the
@@ -278,7 +279,7 @@ async fn signed_get(http: &reqwest::Client, base_url: &str, host: &str, offset: 
         headers: &[],
         body: b"",
     };
-    let keys = signing::Credentials::new(MOCK_ACCESS_KEY, MOCK_SECRET_KEY);
+    let keys = signing::SigningKey::new(MOCK_ACCESS_KEY, MOCK_SECRET_KEY);
     let signed = signing::sign(&parts, &keys, &signing::sdk_date_now())
         .unwrap_or_else(|e| panic!("cannot sign: {e}"));
     let mut request = http.get(format!("{base_url}{path}?{}", signed.canonical_query));

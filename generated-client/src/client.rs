@@ -305,7 +305,7 @@ impl Error {
     /// connection failure or oversize body (which the generated error can only
     /// show as an opaque response) becomes the variant [`RdsClient::list_backups`]
     /// would return.
-    pub async fn from_generated(error: crate::GeneratedError<()>) -> Error {
+    pub async fn from_generated(error: crate::raw::Error<()>) -> Error {
         from_generated(error).await
     }
 }

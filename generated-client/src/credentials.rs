@@ -48,7 +48,7 @@ pub enum Credentials {
     /// credentials.
     AkSk {
         /// The access key and secret key.
-        keys: signing::Credentials,
+        keys: signing::SigningKey,
         /// Sent and signed as `X-Security-Token` when present.
         security_token: Option<Secret>,
     },
@@ -60,7 +60,7 @@ impl Credentials {
     /// Permanent AK/SK credentials.
     pub fn aksk(access_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
         Credentials::AkSk {
-            keys: signing::Credentials::new(access_key, secret_key),
+            keys: signing::SigningKey::new(access_key, secret_key),
             security_token: None,
         }
     }
@@ -72,7 +72,7 @@ impl Credentials {
         security_token: impl Into<String>,
     ) -> Self {
         Credentials::AkSk {
-            keys: signing::Credentials::new(access_key, secret_key),
+            keys: signing::SigningKey::new(access_key, secret_key),
             security_token: Some(Secret::new(security_token)),
         }
     }
@@ -146,8 +146,8 @@ fn check_header_value(what: &str, value: &str) -> Result<(), Error> {
     }
 }
 
-impl From<signing::Credentials> for Credentials {
-    fn from(keys: signing::Credentials) -> Self {
+impl From<signing::SigningKey> for Credentials {
+    fn from(keys: signing::SigningKey) -> Self {
         Credentials::AkSk {
             keys,
             security_token: None,

@@ -10,14 +10,18 @@
 //!   (AK/SK, temporary AK/SK, IAM token; the official `HUAWEICLOUD_SDK_*`
 //!   environment names), time limits, retries;
 //! - `transport`: progenitor's `exec` hook, where each attempt is signed
-//!   afresh ([`signing`], SDK-HMAC-SHA256 as the official SDKs do it), timed,
+//!   afresh ([`signing`], the `huaweicloud-signer` crate: SDK-HMAC-SHA256 as
+//!   the official SDKs do it), timed,
 //!   read up to a size cap and retried when the failure is transient;
 //! - [`Error`]: one error type with the status, `error_code`, `error_msg` and
 //!   request id of every API error;
 //! - [`ListBackups`]: the call's parameters, validated before sending;
-//! - [`Timestamp`]: the service's `yyyy-mm-ddThh:mm:ss±hhmm` times, offset kept;
+//! - [`Timestamp`]: the service's `yyyy-mm-ddThh:mm:ss±hhmm` times, offset kept
+//!   (on the signer's calendar, [`signing::date`]);
 //! - [`BackupType`], [`BackupStatus`], [`DatastoreType`]: open enumerations that
-//!   keep values this version does not know instead of failing the page.
+//!   keep values this version does not know instead of failing the page;
+//! - [`raw`]: the generated client and builders underneath, for what
+//!   [`RdsClient`] does not wrap.
 //!
 //! Secrets (SK, security token, IAM token) never appear in `Debug`, `Display`,
 //! errors or logs.
@@ -59,8 +63,6 @@
 #[allow(missing_docs, clippy::all)]
 mod generated;
 
-mod calendar;
-
 // Without the `client` feature (no reqwest, progenitor-client or tokio) the
 // crate still has the response types, `parse_list_backups`, `time`,
 // `open_enum` and `signing`: what the fuzz targets and body-only callers need.
@@ -74,6 +76,8 @@ pub mod open_enum;
 #[cfg(feature = "client")]
 mod pagination;
 #[cfg(feature = "client")]
+pub mod raw;
+#[cfg(feature = "client")]
 pub mod region;
 #[cfg(feature = "client")]
 mod request;
@@ -82,7 +86,9 @@ mod response;
 mod retry;
 #[cfg(feature = "schemars")]
 pub mod schema;
-pub mod signing;
+/// The SDK-HMAC-SHA256 signer (the `huaweicloud-signer` crate), re-exported so
+/// that a user of the client can sign or verify without a second dependency.
+pub use huaweicloud_signer as signing;
 pub mod time;
 #[cfg(feature = "client")]
 mod transport;
@@ -96,8 +102,6 @@ pub use credentials::{Credentials, Secret};
 #[cfg(feature = "client")]
 pub use error::{ApiError, Error, InvalidResponse, TimeoutKind};
 pub use generated::types;
-#[cfg(feature = "client")]
-pub use generated::{Client, ClientInfo, Error as GeneratedError, ResponseValue, builder, prelude};
 pub use open_enum::{BackupStatus, BackupType, DatastoreType, Engine};
 #[cfg(feature = "client")]
 pub use pagination::{BackupStream, MultiStream, WalkOptions};

@@ -10,7 +10,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::calendar;
+use huaweicloud_signer::date as calendar;
 
 /// A point in time together with the zone offset it was written in.
 ///

@@ -313,7 +313,7 @@ fn authenticate(template: &Request, settings: &Settings) -> Result<Request, Erro
 }
 
 /// The `Authorization` value for `request` exactly as it will go on the wire.
-fn sign(request: &Request, keys: &signing::Credentials, date: &str) -> Result<String, Error> {
+fn sign(request: &Request, keys: &signing::SigningKey, date: &str) -> Result<String, Error> {
     let url = request.url();
     let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
     let query: Vec<(&str, &str)> = pairs

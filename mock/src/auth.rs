@@ -1,10 +1,10 @@
 //! Authentication of received requests: an IAM token or an SDK-HMAC-SHA256 signature,
-//! verified with the client crate's signer ([`huaweicloud_rds::signing`]).
+//! verified with the workspace's signer crate ([`huaweicloud_signer`]).
 
 use std::sync::LazyLock;
 use std::time::{Duration, SystemTime};
 
-use huaweicloud_rds::signing::{self, RequestParts, SecretKey};
+use huaweicloud_signer::{self as signing, RequestParts, SecretKey};
 
 use crate::http::Request;
 use crate::{MOCK_ACCESS_KEY, MOCK_AUTH_TOKEN, MOCK_SECRET_KEY};

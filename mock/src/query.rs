@@ -83,7 +83,7 @@ impl std::error::Error for ParamError {}
 /// escapes are kept literally (the signer's decoder, so the mock reads a query
 /// exactly as signature verification does). `None` if the result is not UTF-8.
 pub fn percent_decode(s: &str) -> Option<String> {
-    String::from_utf8(huaweicloud_rds::signing::percent_decode(s, true)).ok()
+    String::from_utf8(huaweicloud_signer::percent_decode(s, true)).ok()
 }
 
 /// Splits a raw query string into decoded `(key, value)` pairs; empty parts are

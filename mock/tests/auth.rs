@@ -5,8 +5,8 @@ mod common;
 use std::time::{Duration, SystemTime};
 
 use common::{good_signed_get, signed_get, start, start_with, token_get};
-use huaweicloud_rds::signing;
 use huaweicloud_rds_mock::*;
+use huaweicloud_signer as signing;
 use serde_json::Value;
 
 async fn status_and_body(rb: reqwest::RequestBuilder) -> (u16, Option<String>, Value) {
@@ -215,7 +215,7 @@ async fn signature_uses_the_host_as_received() {
             headers: &headers,
             body: b"",
         },
-        &signing::Credentials::new(MOCK_ACCESS_KEY, MOCK_SECRET_KEY),
+        &signing::SigningKey::new(MOCK_ACCESS_KEY, MOCK_SECRET_KEY),
         &signing::sdk_date_now(),
     )
     .unwrap();

@@ -1,15 +1,15 @@
 //! What `RdsClient` puts on the wire, checked by the server that receives it:
 //! the canonical query, the headers, and an SDK-HMAC-SHA256 signature that
-//! `huaweicloud_rds::signing::verify` accepts, computed afresh per attempt.
+//! `huaweicloud_signer::verify` accepts, computed afresh per attempt.
 
 mod common;
 
 use std::time::{Duration, SystemTime};
 
 use common::{AK, INSTANCE, PROJECT, SK, client, ok, within};
-use huaweicloud_rds::signing::{self, RequestParts, SecretKey, VerifyError};
 use huaweicloud_rds::types::BackupTypeFilter;
 use huaweicloud_rds::{Credentials, ListBackups, Timestamp};
+use huaweicloud_signer::{self as signing, RequestParts, SecretKey, VerifyError};
 use rds_tests::script_server::{RecordedRequest, Reply, ScriptServer, Step};
 
 const GUARD: Duration = Duration::from_secs(20);

@@ -12,7 +12,8 @@ use std::str::FromStr;
 
 use common::{INSTANCE, client, ok, within};
 use huaweicloud_rds::types::{BackupStatusFilter, BackupTypeFilter, Language};
-use huaweicloud_rds::{ListBackups, MAX_LIMIT, Timestamp, signing};
+use huaweicloud_rds::{ListBackups, MAX_LIMIT, Timestamp};
+use huaweicloud_signer as signing;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use rds_tests::script_server::{RecordedRequest, ScriptServer, Step};

@@ -13,7 +13,6 @@ mod support;
 
 use std::time::Duration;
 
-use huaweicloud_rds::signing::{self, RequestParts, SecretKey};
 use huaweicloud_rds::types::{BackupTypeFilter, Language};
 use huaweicloud_rds::{
     ClientBuilder, Credentials, Error, ListBackups, RdsClient, Region, RetryPolicy, Secret,
@@ -23,6 +22,7 @@ use huaweicloud_rds_mock::faults::{FAULT_500, FAULT_TOTAL_COUNT_HIGH};
 use huaweicloud_rds_mock::{
     FAULT_INSTANCES, INSTANCE_MYSQL, MOCK_ACCESS_KEY, MOCK_PROJECT_ID, MockConfig, MockServer,
 };
+use huaweicloud_signer::{self as signing, RequestParts, SecretKey};
 use support::{capture_logs, client, client_for, guarded, logs, mock_with};
 
 /// The three secrets, distinctive enough that any appearance is theirs.
@@ -206,7 +206,7 @@ async fn secrets_never_show_in_errors_debug_output_or_trace_logs() {
         shown.result(Credentials::from_lookup(half).map(|c| format!("{c:?}")));
 
         // Every other public type that can hold or meet a secret.
-        let keys = signing::Credentials::new(MOCK_ACCESS_KEY, SK);
+        let keys = signing::SigningKey::new(MOCK_ACCESS_KEY, SK);
         let date = signing::sdk_date_now();
         let headers = [
             ("Host", "rds.example.test"),

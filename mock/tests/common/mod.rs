@@ -4,10 +4,10 @@
 
 use std::time::Duration;
 
-use huaweicloud_rds::signing::{self, Credentials, RequestParts};
 use huaweicloud_rds_mock::{
     MOCK_ACCESS_KEY, MOCK_AUTH_TOKEN, MOCK_PROJECT_ID, MOCK_SECRET_KEY, MockConfig, MockServer,
 };
+use huaweicloud_signer::{self as signing, RequestParts, SigningKey};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -117,8 +117,7 @@ pub fn signed_get(
         headers: &headers,
         body: b"",
     };
-    let signed =
-        signing::sign(&parts, &Credentials::new(MOCK_ACCESS_KEY, sk), date).expect("signs");
+    let signed = signing::sign(&parts, &SigningKey::new(MOCK_ACCESS_KEY, sk), date).expect("signs");
     let url = format!("http://{host}{path}?{}", signed.canonical_query);
     let mut rb = server.client.get(url);
     for (n, v) in &signed.headers {

@@ -1,4 +1,4 @@
-//! Conformance of `huaweicloud_rds::signing` with vectors produced by the official SDK's signer.
+//! Conformance of `huaweicloud_signer` with vectors produced by the official SDK's signer.
 //!
 //! Every `*.json` file in `tests/vectors/` is checked. When `RDS_SIGNING_VECTORS` names a file
 //! or a folder, the vectors there (same format) are checked too.
@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use huaweicloud_rds::signing::{self, Credentials, RequestParts, SecretKey};
+use huaweicloud_signer::{self as signing, RequestParts, SecretKey, SigningKey};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -81,7 +81,7 @@ fn check(v: &Vector) -> Vec<String> {
         headers: &headers,
         body: v.body.as_deref().unwrap_or("").as_bytes(),
     };
-    let signed = match signing::sign(&request, &Credentials::new(&v.ak, &v.sk), &v.date) {
+    let signed = match signing::sign(&request, &SigningKey::new(&v.ak, &v.sk), &v.date) {
         Ok(s) => s,
         Err(e) => return vec![format!("vector `{}`: sign failed: {e}", v.name)],
     };
@@ -215,7 +215,9 @@ fn check_path(path: &Path) -> usize {
 
 #[test]
 fn signer_matches_official_sdk_vectors() {
-    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors");
+    let bundled = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("vectors");
     let n = check_path(&bundled);
     assert!(n >= 9, "expected at least the 9 bundled vectors, got {n}");
 
