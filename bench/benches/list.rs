@@ -25,10 +25,7 @@ fn list(c: &mut Criterion) {
     let http = bare_http();
 
     let walk = |concurrency: usize| {
-        let options = WalkOptions {
-            concurrency,
-            ..WalkOptions::default()
-        };
+        let options = WalkOptions::default().concurrency(concurrency);
         rt.block_on(client.collect_all(ListBackups::new(INSTANCE), options))
             .unwrap_or_else(|e| panic!("the walk failed: {e}"))
     };

@@ -284,10 +284,7 @@ async fn write_backups<W: Write>(
         return Ok(sink.finish(total)?);
     }
 
-    let options = WalkOptions {
-        concurrency: list.concurrency as usize,
-        ..WalkOptions::default()
-    };
+    let options = WalkOptions::default().concurrency(list.concurrency as usize);
     let mut progress = Progress::new(verbose == 0 && io::stderr().is_terminal());
     let mut stream = client.list_instances(requests, options);
     while let Some(batch) = stream.next_batch().await {

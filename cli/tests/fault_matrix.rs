@@ -1,4 +1,4 @@
-//! The rows of the fault matrix (issue #8) that a user of `rds-backups` sees:
+//! The rows of the fault matrix (`docs/fault-matrix.md`) that a user of `rds-backups` sees:
 //! the real binary against a mock started here (faults scripted per test),
 //! asserting the exit code, the last stderr line and what reached the server;
 //! and the CLI half of the security rows (no secret on stdout or stderr, even

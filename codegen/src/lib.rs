@@ -46,7 +46,7 @@ pub struct Codegen {
     header: String,
 }
 
-/// The project's replacements (DESIGN.md §5): progenitor would turn times into
+/// The types written by hand in place of what progenitor would generate: it would turn times into
 /// `DateTime<Utc>` (losing `+0800`) and enums into closed types that reject a
 /// whole page over one new value.
 const PROJECT_REPLACEMENTS: &[(&str, &str)] = &[

@@ -43,6 +43,7 @@ impl fmt::Debug for Secret {
 
 /// How requests authenticate.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum Credentials {
     /// AK/SK signing (SDK-HMAC-SHA256), with a security token for temporary
     /// credentials.

@@ -51,6 +51,7 @@ pub enum Error {
 
 /// Which time limit ran out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TimeoutKind {
     /// One attempt took longer than the per-attempt timeout (after retries).
     Attempt(Duration),
@@ -73,6 +74,7 @@ pub enum InvalidResponse {
 
 /// An error status from the service, with everything it said.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,

@@ -27,7 +27,15 @@ use crate::request::{ListBackups, MAX_LIMIT};
 use crate::types::{Backup, ListBackupsResponse};
 
 /// How a walk fetches its pages.
+///
+/// ```
+/// use huaweicloud_rds::WalkOptions;
+///
+/// let options = WalkOptions::default().concurrency(8).instance_concurrency(1);
+/// assert_eq!((options.concurrency, options.instance_concurrency), (8, 1));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct WalkOptions {
     /// Pages fetched at once once `total_count` is known (at least 1).
     pub concurrency: usize,
@@ -41,6 +49,20 @@ impl Default for WalkOptions {
             concurrency: 4,
             instance_concurrency: 2,
         }
+    }
+}
+
+impl WalkOptions {
+    /// Pages fetched at once once `total_count` is known (at least 1).
+    pub fn concurrency(mut self, pages: usize) -> Self {
+        self.concurrency = pages;
+        self
+    }
+
+    /// Instances walked at once by [`RdsClient::list_instances`] (at least 1).
+    pub fn instance_concurrency(mut self, instances: usize) -> Self {
+        self.instance_concurrency = instances;
+        self
     }
 }
 

@@ -1,4 +1,5 @@
-//! Regions and their RDS endpoints (DESIGN.md §4).
+//! Regions and their RDS endpoints (`https://rds.{region}.myhuaweicloud.com`,
+//! with eu-west-101 on `myhuaweicloud.eu`).
 
 use std::borrow::Cow;
 use std::fmt;

@@ -18,6 +18,7 @@ use crate::types::{BackupStatusFilter, BackupTypeFilter, Language};
 /// # Ok::<(), huaweicloud_rds::TimeParseError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ListBackups {
     /// The instance whose backups to list (required).
     pub instance_id: String,

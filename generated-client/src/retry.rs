@@ -14,6 +14,7 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 
 /// How many attempts, and the backoff between them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (at least 1).
     pub max_attempts: u32,
@@ -34,6 +35,24 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// Attempts in all, the first included (at least 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// The backoff before the second attempt; it doubles each time.
+    pub fn initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// The longest backoff between two attempts.
+    pub fn max_backoff(mut self, backoff: Duration) -> Self {
+        self.max_backoff = backoff;
+        self
+    }
+
     /// The wait before attempt `next` (2 for the first retry): exponential,
     /// capped, with "full jitter" so that many clients throttled at once do
     /// not come back at once.

@@ -1,4 +1,4 @@
-//! The mock exercised through the client crate (issue #4): every filter, every
+//! The mock exercised through the client crate: every filter, every
 //! parameter rule, every fault and the signature checks, as `RdsClient` and the
 //! generated builder (`client.generated()`) see them. The other test files talk raw
 //! HTTP and test the wire; this one tests what a caller of the client gets.
@@ -1360,10 +1360,7 @@ async fn paging_fault_instances_through_a_walk() {
         let s = start().await;
         let c = client(&s);
         // One page at a time, so that which request is "the second" is fixed.
-        let one = WalkOptions {
-            concurrency: 1,
-            ..WalkOptions::default()
-        };
+        let one = WalkOptions::default().concurrency(1);
         let walk = |inst: &'static str| {
             let c = c.clone();
             async move { c.collect_all(ListBackups::new(inst), one).await }

@@ -11,7 +11,8 @@ use huaweicloud_signer::{self as signing, RequestParts, SecretKey, SigningKey};
 use serde::Deserialize;
 use serde_json::Value;
 
-/// One vector, as written by `make_vectors.py`; other fields (`note`, `level`, ...) are ignored.
+/// One vector, as recorded from the official SDK's signer; other fields (`note`, `level`,
+/// ...) are ignored.
 #[derive(Debug, Deserialize)]
 struct Vector {
     name: String,

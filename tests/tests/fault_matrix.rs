@@ -1,4 +1,4 @@
-//! The fault matrix of issue #8, through the public client API against the
+//! The fault matrix (`docs/fault-matrix.md`), through the public client API against the
 //! mock service's fault injection: each test is one row (or a few rows of one
 //! kind) and asserts the exact outcome: the result or the error kind with its
 //! fields, and how many requests reached the server. The pagination rows are

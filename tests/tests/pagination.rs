@@ -1,5 +1,5 @@
-//! The pagination rules of issue #5 and the pagination rows of the fault
-//! matrix (issue #8), through `list_all` / `collect_all` / `list_instances`
+//! The pagination rules and the pagination rows of the fault
+//! matrix (`docs/fault-matrix.md`), through `list_all` / `collect_all` / `list_instances`
 //! against the mock service:
 //!
 //! - the offset advances by the items received; pages are fetched while the
@@ -38,10 +38,7 @@ use support::{
 const REWALK_WARNING: &str = "the listing changed during the walk; walking it again";
 
 fn walk(concurrency: usize) -> WalkOptions {
-    WalkOptions {
-        concurrency,
-        ..WalkOptions::default()
-    }
+    WalkOptions::default().concurrency(concurrency)
 }
 
 /// Everything a stream yields: the backups, then the error it ended with (if
@@ -483,10 +480,9 @@ async fn list_instances_walks_a_bounded_number_of_instances_at_once() {
             server.script(i, vec![Fault::Delay(Duration::from_millis(600))]);
         }
         let requests = instances.iter().map(|i| ListBackups::new(*i)).collect();
-        let options = WalkOptions {
-            concurrency: 4,
-            instance_concurrency: 2,
-        };
+        let options = WalkOptions::default()
+            .concurrency(4)
+            .instance_concurrency(2);
         let mut stream = c.list_instances(requests, options);
         let first = tokio::time::timeout(Duration::from_millis(300), stream.next()).await;
         assert!(first.is_err(), "the first page is held back");

@@ -1,4 +1,4 @@
-//! Security rows of issue #8, against the mock service:
+//! The security rows of the fault matrix (`docs/fault-matrix.md`), against the mock service:
 //!
 //! - distinctive SK, security-token and IAM-token values go through every
 //!   error path, every public type is `Debug`-printed and every log event is
