@@ -8,8 +8,9 @@ use crate::error::SignError;
 use crate::{ALGORITHM, EMPTY_BODY_SHA256, HEADER_CONTENT_SHA256};
 
 /// Canonical URI: `path` percent-decoded (invalid UTF-8 replaced, as the SDK's `unquote` does),
-/// split on `/`, each segment re-encoded with [`percent_encode`], then a trailing `/` added if
-/// absent. `"/v3/p/backups"` gives `"/v3/p/backups/"`; an empty path gives `"/"`.
+/// split on `/`, each segment re-encoded with [`percent_encode`](crate::percent_encode), then a
+/// trailing `/` added if absent. `"/v3/p/backups"` gives `"/v3/p/backups/"`; an empty path
+/// gives `"/"`.
 pub fn canonical_uri(path: &str) -> String {
     // Decoding first makes `a b` and `a%20b` canonicalise the same, which is what lets a
     // server recompute the client's value from the encoded path it received.
@@ -29,8 +30,8 @@ pub fn canonical_uri(path: &str) -> String {
 }
 
 /// Canonical query string: pairs sorted by key then value (byte order, i.e. code-point order as
-/// in the SDK), each side [`percent_encode`]d, `key=value` joined by `&`; empty for no pairs.
-/// This same string must be sent as the request's query.
+/// in the SDK), each side [`percent_encode`](crate::percent_encode)d, `key=value` joined by
+/// `&`; empty for no pairs. This same string must be sent as the request's query.
 pub fn canonical_query(pairs: &[(&str, &str)]) -> String {
     let mut sorted = pairs.to_vec();
     sorted.sort_unstable();
@@ -47,9 +48,9 @@ pub fn canonical_query(pairs: &[(&str, &str)]) -> String {
 }
 
 /// Splits a received raw query string into decoded pairs, for a server that wants to call
-/// [`verify`]. `+` decodes to a space, as the gateway reads it: a client that sends a raw `+`
-/// instead of `%2B` then fails verification, as it would against the real service. A part
-/// without `=` gives an empty value; empty parts are skipped.
+/// [`verify`](crate::verify). `+` decodes to a space, as the gateway reads it: a client that
+/// sends a raw `+` instead of `%2B` then fails verification, as it would against the real
+/// service. A part without `=` gives an empty value; empty parts are skipped.
 pub fn parse_query(raw: &str) -> Vec<(String, String)> {
     raw.split('&')
         .filter(|part| !part.is_empty())
@@ -126,9 +127,10 @@ pub(crate) fn find_header<'h>(headers: &[(&str, &'h str)], name: &str) -> Option
         .map(|(_, v)| *v)
 }
 
-/// Hex SHA-256 of the body, as the SDK computes it: [`EMPTY_BODY_SHA256`] for an empty body;
-/// otherwise the trimmed value of an `X-Sdk-Content-Sha256` header if one is present and
-/// non-empty (e.g. `UNSIGNED-PAYLOAD`); otherwise the hash of `body`.
+/// Hex SHA-256 of the body, as the SDK computes it:
+/// [`EMPTY_BODY_SHA256`](crate::EMPTY_BODY_SHA256) for an empty body; otherwise the trimmed
+/// value of an `X-Sdk-Content-Sha256` header if one is present and non-empty (e.g.
+/// `UNSIGNED-PAYLOAD`); otherwise the hash of `body`.
 pub fn hashed_payload(body: &[u8], headers: &[(&str, &str)]) -> String {
     if body.is_empty() {
         return EMPTY_BODY_SHA256.to_owned();

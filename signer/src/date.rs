@@ -106,7 +106,8 @@ pub fn parse_sdk_date(value: &str) -> Result<SystemTime, DateError> {
     t.ok_or(DateError::OutOfRange)
 }
 
-/// Whether `date` is within `max_skew` of `now`, in either direction (use [`MAX_CLOCK_SKEW`]).
+/// Whether `date` is within `max_skew` of `now`, in either direction (use
+/// [`MAX_CLOCK_SKEW`](crate::MAX_CLOCK_SKEW)).
 pub fn is_fresh(date: SystemTime, now: SystemTime, max_skew: Duration) -> bool {
     let skew = match now.duration_since(date) {
         Ok(d) => d,

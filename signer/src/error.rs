@@ -111,7 +111,7 @@ impl fmt::Display for AuthorizationError {
 
 impl std::error::Error for AuthorizationError {}
 
-/// Why [`verify`] rejected a request.
+/// Why [`verify`](crate::verify) rejected a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum VerifyError {

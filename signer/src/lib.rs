@@ -33,7 +33,8 @@
 //! // The server side, given the headers as they arrived.
 //! let received: Vec<(&str, &str)> =
 //!     signed.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-//! let checked = verify(&RequestParts { headers: &received, ..request }, |_| Some(&key.secret_key));
+//! let arrived = RequestParts { headers: &received, ..request };
+//! let checked = verify(&arrived, |_| Some(&key.secret_key));
 //! assert_eq!(checked.expect("signature matches").access_key, "HPUAEXAMPLEAK0000001");
 //! ```
 

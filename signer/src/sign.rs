@@ -1,4 +1,4 @@
-//! Client side: the HMAC, the `Authorization` value, and [`sign`] running every step.
+//! Client side: the HMAC, the `Authorization` value, and [`sign`](crate::sign) running every step.
 
 use std::fmt;
 
@@ -52,7 +52,7 @@ pub fn authorization_value(access_key: &str, signed_headers: &str, signature: &s
     )
 }
 
-/// Everything [`sign`] produced.
+/// Everything [`sign`](crate::sign) produced.
 ///
 /// `Debug` leaves out the parts that can carry secrets: the canonical headers
 /// and request hold an `X-Security-Token` or `X-Auth-Token` value when one was
@@ -122,8 +122,8 @@ pub(crate) fn with_host<'a>(
 }
 
 /// Signs a request with SDK-HMAC-SHA256 at `sdk_date` (an `X-Sdk-Date` value, see
-/// [`format_sdk_date`]). `X-Sdk-Date` and `Host` headers are added unless already present
-/// (an existing `X-Sdk-Date` must equal `sdk_date`).
+/// [`format_sdk_date`](crate::format_sdk_date)). `X-Sdk-Date` and `Host` headers are added
+/// unless already present (an existing `X-Sdk-Date` must equal `sdk_date`).
 pub fn sign(
     request: &RequestParts<'_>,
     credentials: &SigningKey,

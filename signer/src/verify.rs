@@ -79,7 +79,7 @@ pub fn parse_authorization(value: &str) -> Result<Authorization, AuthorizationEr
     })
 }
 
-/// What [`verify`] established about an accepted request.
+/// What [`verify`](crate::verify) established about an accepted request.
 ///
 /// `Debug` leaves out the canonical request, which holds every signed header
 /// value (a security token among them).
@@ -88,7 +88,7 @@ pub fn parse_authorization(value: &str) -> Result<Authorization, AuthorizationEr
 pub struct Verified {
     /// The access key that signed it.
     pub access_key: String,
-    /// The `X-Sdk-Date` as a time; check it with [`is_fresh`].
+    /// The `X-Sdk-Date` as a time; check it with [`is_fresh`](crate::is_fresh).
     pub date: SystemTime,
     /// The `;`-joined signed header names.
     pub signed_headers: String,
@@ -129,8 +129,9 @@ fn unique_header<'h>(
 /// time, with the one in its `Authorization` header. `secret_for` maps the access key named
 /// there to its secret (`None` if unknown). The canonical headers are those the client listed
 /// in `SignedHeaders`, which must include `host` and `x-sdk-date`. `request.query` is the
-/// decoded query (see [`parse_query`]); `request.host` may be empty when `headers` has `Host`.
-/// Does not look at the clock: check [`Verified::date`] with [`is_fresh`].
+/// decoded query (see [`parse_query`](crate::parse_query)); `request.host` may be empty when
+/// `headers` has `Host`. Does not look at the clock: check [`Verified::date`] with
+/// [`is_fresh`](crate::is_fresh).
 pub fn verify<'k, F>(request: &RequestParts<'_>, secret_for: F) -> Result<Verified, VerifyError>
 where
     F: FnOnce(&str) -> Option<&'k SecretKey>,
