@@ -21,7 +21,7 @@ pub use error::CodegenError;
 pub use spec::Spec;
 
 use progenitor_impl::{
-    GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl,
+    GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl, TypePatch,
 };
 
 /// A schema component that the generated code must not model itself, and the
@@ -32,6 +32,9 @@ pub struct Replacement {
     pub component: String,
     /// Rust path of the type used instead, e.g. `crate::time::Timestamp`.
     pub rust_type: String,
+    /// Whether the type implements `Display` and `FromStr` (the string-like
+    /// replacements do; a closed enum of known values may not).
+    pub string_impls: bool,
 }
 
 /// Progenitor settings for the RDS client, built step by step.
@@ -41,21 +44,30 @@ pub struct Replacement {
 #[derive(Debug, Clone)]
 pub struct Codegen {
     replacements: Vec<Replacement>,
+    renames: Vec<(String, String)>,
     drop_error_responses: bool,
     client_feature: Option<String>,
     header: String,
 }
 
 /// The types written by hand in place of what progenitor would generate: it would turn times into
-/// `DateTime<Utc>` (losing `+0800`) and enums into closed types that reject a
-/// whole page over one new value.
-const PROJECT_REPLACEMENTS: &[(&str, &str)] = &[
-    ("Timestamp", "crate::time::Timestamp"),
-    ("QueryTime", "crate::time::Timestamp"),
-    ("BackupType", "crate::open_enum::BackupType"),
-    ("BackupStatus", "crate::open_enum::BackupStatus"),
-    ("DatastoreType", "crate::open_enum::DatastoreType"),
+/// `DateTime<Utc>` (losing `+0800`) and the open response enums into closed
+/// types that reject a whole page over one new value. The known engines
+/// already have a hand-written closed type, `Engine`, which the open
+/// `DatastoreType` refers to. The last field: whether the type is string-like.
+const PROJECT_REPLACEMENTS: &[(&str, &str, bool)] = &[
+    ("Timestamp", "crate::time::Timestamp", true),
+    ("QueryTime", "crate::time::Timestamp", true),
+    ("BackupType", "crate::open_enum::BackupType", true),
+    ("BackupStatus", "crate::open_enum::BackupStatus", true),
+    ("DatastoreType", "crate::open_enum::DatastoreType", true),
+    ("DatastoreTypeKnown", "crate::open_enum::Engine", false),
 ];
+
+/// Components whose generated Rust type gets another name. The known backup
+/// types are the closed request filter in Rust, beside the open response type
+/// `BackupType`, as they were before the spec named them `BackupTypeKnown`.
+const PROJECT_RENAMES: &[(&str, &str)] = &[("BackupTypeKnown", "BackupTypeFilter")];
 
 /// The generated client's inner value: the hand-written transport settings.
 const INNER_TYPE: &str = "crate::transport::Inner";
@@ -79,10 +91,15 @@ impl Codegen {
         Codegen {
             replacements: PROJECT_REPLACEMENTS
                 .iter()
-                .map(|(component, rust_type)| Replacement {
+                .map(|(component, rust_type, string_impls)| Replacement {
                     component: (*component).to_owned(),
                     rust_type: (*rust_type).to_owned(),
+                    string_impls: *string_impls,
                 })
+                .collect(),
+            renames: PROJECT_RENAMES
+                .iter()
+                .map(|(component, name)| ((*component).to_owned(), (*name).to_owned()))
                 .collect(),
             drop_error_responses: true,
             client_feature: Some(CLIENT_FEATURE.to_owned()),
@@ -91,13 +108,14 @@ impl Codegen {
     }
 
     /// Replace the schema component `component` by the Rust type `rust_type`
-    /// (a path that resolves inside the client crate). A later call for the same
-    /// component wins.
+    /// (a path that resolves inside the client crate, implementing `Display`
+    /// and `FromStr`). A later call for the same component wins.
     pub fn with_replacement(mut self, component: &str, rust_type: &str) -> Self {
         self.replacements.retain(|r| r.component != component);
         self.replacements.push(Replacement {
             component: component.to_owned(),
             rust_type: rust_type.to_owned(),
+            string_impls: true,
         });
         self
     }
@@ -105,6 +123,21 @@ impl Codegen {
     /// Remove every replacement, so progenitor models all schemas itself.
     pub fn without_replacements(mut self) -> Self {
         self.replacements.clear();
+        self
+    }
+
+    /// Remove every rename, so generated types carry their components' names.
+    pub fn without_renames(mut self) -> Self {
+        self.renames.clear();
+        self
+    }
+
+    /// Name the Rust type generated for `component` `rust_name` instead. A
+    /// later call for the same component wins.
+    pub fn with_rename(mut self, component: &str, rust_name: &str) -> Self {
+        self.renames.retain(|(c, _)| c != component);
+        self.renames
+            .push((component.to_owned(), rust_name.to_owned()));
         self
     }
 
@@ -139,13 +172,21 @@ impl Codegen {
 
     /// Generate the client module: rustfmt-formatted Rust source that starts
     /// with an `@generated` header. The same spec always gives the same bytes.
+    ///
+    /// `default` responses are always left out (progenitor panics on one
+    /// beside `200`); the header names each, so `cargo xtask gen --check`
+    /// notices one appearing or going.
     pub fn generate(&self, spec: &Spec) -> Result<String, CodegenError> {
         let mut openapi = spec.openapi().clone();
+        let defaults = spec::remove_default_responses(&mut openapi);
         if self.drop_error_responses {
             spec::keep_only_success_responses(&mut openapi);
         }
         for r in &self.replacements {
             spec.require_schema(&r.component)?;
+        }
+        for (component, _) in &self.renames {
+            spec.require_schema(component)?;
         }
 
         let settings = self.settings();
@@ -173,7 +214,13 @@ impl Codegen {
         }
         let pretty = docs::block_docs_to_line_docs(&prettyplease::unparse(&file));
         let formatted = format::rustfmt(&pretty)?;
-        Ok(format!("{}\n{}", self.header, formatted))
+        let mut header = self.header.clone();
+        for pointer in &defaults {
+            header.push_str(&format!(
+                "// Left out for progenitor: the `default` response at {pointer}.\n"
+            ));
+        }
+        Ok(format!("{header}\n{formatted}"))
     }
 
     fn settings(&self) -> GenerationSettings {
@@ -187,11 +234,15 @@ impl Codegen {
             .with_hooks(HooksMode::Expected)
             .with_inner_type(INNER_TYPE.parse().expect("INNER_TYPE is a Rust path"));
         for r in &self.replacements {
-            settings.with_replacement(
-                &r.component,
-                &r.rust_type,
-                [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
-            );
+            let impls: &[TypeImpl] = if r.string_impls {
+                &[TypeImpl::Display, TypeImpl::FromStr]
+            } else {
+                &[]
+            };
+            settings.with_replacement(&r.component, &r.rust_type, impls.iter().copied());
+        }
+        for (component, name) in &self.renames {
+            settings.with_patch(component, TypePatch::default().with_rename(name));
         }
         settings
     }
@@ -236,6 +287,79 @@ fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const WITH_DEFAULT: &str = "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /x:
+    get:
+      operationId: getX
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Known'}
+        '404': {description: no}
+        default:
+          description: error
+          content:
+            application/json:
+              schema: {type: object, properties: {error_code: {type: string}}}
+components:
+  schemas:
+    Known: {type: string, enum: [a, b]}
+";
+
+    fn bare() -> Codegen {
+        Codegen::new()
+            .without_replacements()
+            .without_renames()
+            .with_client_feature(None)
+    }
+
+    #[test]
+    fn a_default_response_is_left_out_and_named_in_the_header() {
+        let spec = Spec::parse("s.yaml", WITH_DEFAULT).unwrap();
+        // Kept error responses too: only the `default` must go.
+        for drop in [true, false] {
+            let rust = bare()
+                .with_error_responses_dropped(drop)
+                .generate(&spec)
+                .unwrap_or_else(|e| panic!("drop={drop}: {e}"));
+            let header: Vec<&str> = rust.lines().take_while(|l| l.starts_with("//")).collect();
+            assert!(
+                header.contains(
+                    &"// Left out for progenitor: the `default` response at /paths/~1x/get/responses/default."
+                ),
+                "{header:?}"
+            );
+        }
+        let without = WITH_DEFAULT.replace("        default:\n", "        '500':\n");
+        let rust = bare()
+            .generate(&Spec::parse("s.yaml", &without).unwrap())
+            .unwrap();
+        assert!(!rust.contains("Left out"), "{rust}");
+    }
+
+    #[test]
+    fn a_rename_names_the_generated_type() {
+        let spec = Spec::parse("s.yaml", WITH_DEFAULT).unwrap();
+        let rust = bare()
+            .with_rename("Known", "Filter")
+            .generate(&spec)
+            .unwrap();
+        assert!(rust.contains("pub enum Filter {"), "{rust}");
+        assert!(!rust.contains("pub enum Known"), "{rust}");
+        let err = bare()
+            .with_rename("Missing", "X")
+            .generate(&spec)
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("/components/schemas/Missing"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn every_item_but_types_is_gated() {

@@ -1,7 +1,7 @@
 //! Reading the spec: YAML syntax errors with line and column, semantic errors
 //! with a JSON pointer, and the JSON form that is published beside the YAML.
 
-use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
+use openapiv3::{OpenAPI, Operation, PathItem, ReferenceOr, StatusCode};
 
 use crate::CodegenError;
 
@@ -38,7 +38,6 @@ impl Spec {
                 message,
             }
         })?;
-        check_no_default_responses(file, &openapi)?;
         Ok(Spec {
             file: file.to_owned(),
             value,
@@ -83,7 +82,7 @@ impl Spec {
                 file: self.file.clone(),
                 pointer: format!("/components/schemas/{}", escape_pointer(name)),
                 message: format!(
-                    "the codegen replaces schema `{name}` by a hand-written type, \
+                    "the codegen replaces or renames schema `{name}`, \
                      but the spec has no such component"
                 ),
             })
@@ -105,25 +104,41 @@ fn check_version(file: &str, value: &serde_yaml::Value) -> Result<(), CodegenErr
     }
 }
 
-/// A `default` response beside `200` makes progenitor panic; name the place.
-fn check_no_default_responses(file: &str, openapi: &OpenAPI) -> Result<(), CodegenError> {
-    for (path, item) in &openapi.paths.paths {
+/// Remove the `default` response of every operation, and say where there was
+/// one. The published document keeps it for other generators; progenitor
+/// panics on a `default` beside `200`.
+pub(crate) fn remove_default_responses(openapi: &mut OpenAPI) -> Vec<String> {
+    let mut removed = Vec::new();
+    for (path, item) in openapi.paths.paths.iter_mut() {
         let ReferenceOr::Item(item) = item else {
             continue;
         };
-        for (method, op) in item.iter() {
-            if op.responses.default.is_some() {
-                return Err(CodegenError::Semantic {
-                    file: file.to_owned(),
-                    pointer: format!("/paths/{}/{method}/responses/default", escape_pointer(path)),
-                    message: "list the error statuses instead of a `default` response \
-                              (progenitor cannot generate a client for it)"
-                        .to_owned(),
-                });
+        for (method, op) in operations_mut(item) {
+            if op.responses.default.take().is_some() {
+                removed.push(format!(
+                    "/paths/{}/{method}/responses/default",
+                    escape_pointer(path)
+                ));
             }
         }
     }
-    Ok(())
+    removed
+}
+
+/// Every operation of a path item, with its method's name.
+fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = (&'static str, &mut Operation)> {
+    [
+        ("get", &mut item.get),
+        ("put", &mut item.put),
+        ("post", &mut item.post),
+        ("delete", &mut item.delete),
+        ("options", &mut item.options),
+        ("head", &mut item.head),
+        ("patch", &mut item.patch),
+        ("trace", &mut item.trace),
+    ]
+    .into_iter()
+    .filter_map(|(method, op)| op.as_mut().map(|op| (method, op)))
 }
 
 /// Remove every non-2xx response from every operation (see
@@ -133,19 +148,7 @@ pub(crate) fn keep_only_success_responses(openapi: &mut OpenAPI) {
         let ReferenceOr::Item(item) = item else {
             continue;
         };
-        for op in [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.options,
-            &mut item.head,
-            &mut item.patch,
-            &mut item.trace,
-        ]
-        .into_iter()
-        .flatten()
-        {
+        for (_, op) in operations_mut(item) {
             op.responses.responses.retain(|status, _| match status {
                 StatusCode::Code(code) => (200..300).contains(code),
                 StatusCode::Range(range) => *range == 2,
@@ -202,19 +205,19 @@ mod tests {
     }
 
     #[test]
-    fn default_response_is_refused_with_pointer() {
-        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        '200': {description: ok}\n        default: {description: err}\n";
-        let err = Spec::parse("s.yaml", text).unwrap_err();
-        assert_eq!(
-            err,
-            CodegenError::Semantic {
-                file: "s.yaml".into(),
-                pointer: "/paths/~1x/get/responses/default".into(),
-                message: "list the error statuses instead of a `default` response \
-                          (progenitor cannot generate a client for it)"
-                    .into(),
-            }
-        );
+    fn default_responses_are_removed_and_named() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        '200': {description: ok}\n        default: {description: err}\n    post:\n      responses:\n        '200': {description: ok}\n";
+        let spec = Spec::parse("s.yaml", text).unwrap();
+        // The parsed document (and so the published JSON) keeps it.
+        assert!(spec.to_json().unwrap().contains("\"default\""));
+        let mut openapi = spec.openapi().clone();
+        let removed = remove_default_responses(&mut openapi);
+        assert_eq!(removed, vec!["/paths/~1x/get/responses/default".to_owned()]);
+        let ReferenceOr::Item(item) = &openapi.paths.paths["/x"] else {
+            panic!("path item expected")
+        };
+        assert!(item.get.as_ref().unwrap().responses.default.is_none());
+        assert!(remove_default_responses(&mut openapi).is_empty());
     }
 
     #[test]

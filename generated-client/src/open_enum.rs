@@ -4,11 +4,27 @@
 //! would fail a whole page. These types recognise the values known today and
 //! keep any other string as it was received; every value is written back
 //! exactly as it was read.
+//!
+//! The request filters are the closed types generated from the spec's lists of
+//! known values (`types::BackupTypeFilter`, `types::BackupStatusFilter`); a
+//! filter value converts into the open type, and an open value converts back
+//! when the filter takes it:
+//!
+//! ```
+//! use huaweicloud_rds::BackupType;
+//! use huaweicloud_rds::types::BackupTypeFilter;
+//!
+//! assert_eq!(BackupType::from(BackupTypeFilter::Auto), BackupType::Auto);
+//! assert_eq!(BackupTypeFilter::try_from(&BackupType::Manual), Ok(BackupTypeFilter::Manual));
+//! assert!(BackupTypeFilter::try_from(&BackupType::from("snapshot")).is_err());
+//! ```
 
 use std::borrow::Cow;
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
+
+use crate::types::{BackupStatusFilter, BackupStatusKnown, BackupTypeFilter};
 
 /// Declares an open enum whose known values are matched exactly (the service
 /// writes them in one spelling), with an `Unknown(String)` fallback.
@@ -288,6 +304,77 @@ impl<'de> serde::Deserialize<'de> for DatastoreType {
     }
 }
 
+/// An open value that the closed type it was converted to does not take: an
+/// unknown value, or a known one outside a filter's list (a `DELETING` status
+/// cannot be filtered on).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct NotAccepted {
+    value: String,
+    target: &'static str,
+}
+
+impl NotAccepted {
+    /// The value as it was received.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The name of the closed type that refused it.
+    pub fn target(&self) -> &'static str {
+        self.target
+    }
+}
+
+impl fmt::Display for NotAccepted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` is not a value of {}", self.value, self.target)
+    }
+}
+
+impl std::error::Error for NotAccepted {}
+
+/// `From<closed> for open` and `TryFrom<&open> for closed`, variant by
+/// variant; the variants must be named alike in both.
+macro_rules! closed_subset {
+    ($closed:ident => $open:ident { $($variant:ident),+ $(,)? }) => {
+        impl From<$closed> for $open {
+            fn from(value: $closed) -> Self {
+                match value {
+                    $( $closed::$variant => $open::$variant, )+
+                }
+            }
+        }
+
+        impl TryFrom<&$open> for $closed {
+            type Error = NotAccepted;
+            fn try_from(value: &$open) -> Result<Self, NotAccepted> {
+                match value {
+                    $( $open::$variant => Ok($closed::$variant), )+
+                    #[allow(unreachable_patterns)]
+                    other => Err(NotAccepted {
+                        value: other.as_str().to_owned(),
+                        target: stringify!($closed),
+                    }),
+                }
+            }
+        }
+    };
+}
+
+closed_subset!(BackupTypeFilter => BackupType { Auto, Manual, Fragment, Incremental });
+closed_subset!(BackupStatusFilter => BackupStatus { Building, Completed, Failed });
+closed_subset!(BackupStatusKnown => BackupStatus { Building, Completed, Failed, Deleting });
+
+impl TryFrom<&DatastoreType> for Engine {
+    type Error = NotAccepted;
+    fn try_from(value: &DatastoreType) -> Result<Self, NotAccepted> {
+        value.engine().ok_or_else(|| NotAccepted {
+            value: value.as_str().to_owned(),
+            target: "Engine",
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,6 +418,59 @@ mod tests {
         let unknown: DatastoreType = serde_json::from_str("\"openGauss\"").unwrap();
         assert!(unknown.is_unknown());
         assert_eq!(unknown.to_string(), "openGauss");
+    }
+
+    #[test]
+    fn filters_convert_into_open_values_and_back() {
+        for filter in [
+            BackupTypeFilter::Auto,
+            BackupTypeFilter::Manual,
+            BackupTypeFilter::Fragment,
+            BackupTypeFilter::Incremental,
+        ] {
+            let open = BackupType::from(filter);
+            // The same wire value on both sides.
+            assert_eq!(open.as_str(), filter.to_string());
+            assert_eq!(BackupTypeFilter::try_from(&open), Ok(filter));
+        }
+        for filter in [
+            BackupStatusFilter::Building,
+            BackupStatusFilter::Completed,
+            BackupStatusFilter::Failed,
+        ] {
+            let open = BackupStatus::from(filter);
+            assert_eq!(open.as_str(), filter.to_string());
+            assert_eq!(BackupStatusFilter::try_from(&open), Ok(filter));
+        }
+        for known in BackupStatus::KNOWN {
+            let closed = BackupStatusKnown::try_from(known).unwrap();
+            assert_eq!(&BackupStatus::from(closed), known);
+        }
+    }
+
+    #[test]
+    fn values_a_closed_type_does_not_take_are_refused_with_the_value() {
+        let err = BackupTypeFilter::try_from(&BackupType::from("snapshot")).unwrap_err();
+        assert_eq!(err.value(), "snapshot");
+        assert_eq!(
+            err.to_string(),
+            "`snapshot` is not a value of BackupTypeFilter"
+        );
+        // Known, but the status filter does not take it.
+        let err = BackupStatusFilter::try_from(&BackupStatus::Deleting).unwrap_err();
+        assert_eq!(err.target(), "BackupStatusFilter");
+        assert_eq!(err.value(), "DELETING");
+        assert!(BackupStatusKnown::try_from(&BackupStatus::from("ARCHIVED")).is_err());
+        assert_eq!(
+            Engine::try_from(&DatastoreType::from("mariadb")),
+            Ok(Engine::MariaDb)
+        );
+        assert_eq!(
+            Engine::try_from(&DatastoreType::from("openGauss"))
+                .unwrap_err()
+                .value(),
+            "openGauss"
+        );
     }
 
     #[test]
