@@ -3,14 +3,19 @@
 Run by `cargo xtask spec-check` (check 5, and again through Prism in check 6) with
 the client that openapi-python-client generated into --package-dir:
 
-1. each corrected documented sample parses, and writes back unchanged;
-2. a page with values the spec does not list (type, status, engine, time offsets,
+1. the spec's lists of known values are named classes (`BackupTypeKnown`,
+   `BackupStatusKnown`, `DatastoreTypeKnown`, `BackupStatusFilter`) holding exactly
+   the spec's values, the request's `backup_type` takes `BackupTypeKnown`, the
+   response's fields are that class or any string, and no class is named after a
+   union branch (`...Type0`);
+2. each corrected documented sample parses, and writes back unchanged;
+3. a page with values the spec does not list (type, status, engine, time offsets,
    extra keys, explicit nulls) parses, keeps every value as received, and writes back
    unchanged;
-3. with --base-url: the client lists backups from a running server (rds-mock, or
+4. with --base-url: the client lists backups from a running server (rds-mock, or
    Prism in front of it) with the mock's IAM token: every page of an instance, a
    time window (`+0800` must reach the server as `%2B0800`), the mock's
-   unknown-value instance, and a 404 with its error body.
+   unknown-value instance, and an unknown instance's `DBS.200823` error body.
 
 Exits 1 with one line per failed step; prints one line per step.
 """
@@ -18,7 +23,10 @@ Exits 1 with one line per failed step; prints one line per step.
 from __future__ import annotations
 
 import argparse
+import enum
 import importlib
+import inspect
+import typing
 import json
 import sys
 import traceback
@@ -60,6 +68,15 @@ UNKNOWN_VALUES_PAGE: dict[str, Any] = {
     ],
     "total_count": 2,
     "links": [{"rel": "next", "href": "?offset=2"}],
+}
+
+
+# The classes the spec's named lists of known values must become, with their values.
+NAMED_CLASSES: dict[str, set[str]] = {
+    "BackupTypeKnown": {"auto", "manual", "fragment", "incremental"},
+    "BackupStatusKnown": {"BUILDING", "COMPLETED", "FAILED", "DELETING"},
+    "BackupStatusFilter": {"BUILDING", "COMPLETED", "FAILED"},
+    "DatastoreTypeKnown": {"MySQL", "PostgreSQL", "SQLServer", "MariaDB"},
 }
 
 
@@ -107,6 +124,38 @@ def check_page(models: Any, body: dict[str, Any], what: str) -> Any:
         expect(backup.end_time == raw["end_time"], f"{at}.end_time changed")
     expect(page.to_dict() == body, f"{what}: does not write back unchanged")
     return page
+
+
+def step_named_classes(client_pkg: Any) -> str:
+    models = client_pkg.models
+    shown = []
+    for name, values in NAMED_CLASSES.items():
+        cls = getattr(models, name, None)
+        expect(inspect.isclass(cls) and issubclass(cls, enum.Enum), f"no enum class {name}")
+        got = {member.value for member in cls}
+        expect(got == values, f"{name} holds {sorted(got)}, the spec lists {sorted(values)}")
+        shown.append(f"{name}({', '.join(sorted(got))})")
+    numbered = [n for n in dir(models) if n.rstrip("0123456789").endswith("Type") and n[-1].isdigit()]
+    expect(not numbered, f"classes named after union branches: {numbered}")
+
+    def annotation(fn: Any, param: str) -> str:
+        return str(inspect.signature(fn).parameters[param].annotation)
+
+    request = annotation(client_pkg.list_backups.sync_detailed, "backup_type")
+    expect("BackupTypeKnown" in request, f"backup_type is typed {request}")
+    hints = typing.get_type_hints(models.Backup, localns=vars(models))
+    for field, known in (("type_", "BackupTypeKnown"), ("status", "BackupStatusKnown")):
+        args = set(typing.get_args(hints[field]))
+        expect(
+            args == {getattr(models, known), str},
+            f"Backup.{field} is typed {hints[field]}, not {known} | str",
+        )
+    datastore = set(typing.get_args(typing.get_type_hints(models.Datastore, localns=vars(models))["type_"]))
+    expect(datastore == {models.DatastoreTypeKnown, str}, f"Datastore.type_ is {datastore}")
+    # A known value read from a response becomes a member of the named class.
+    page = models.ListBackupsResponse.from_dict(UNKNOWN_VALUES_PAGE)
+    expect(page.backups[1].type_ is models.BackupTypeKnown.AUTO, "`auto` is not BackupTypeKnown.AUTO")
+    return "; ".join(shown) + "; backup_type: BackupTypeKnown; Backup.type_: BackupTypeKnown | str"
 
 
 def step_samples(client_pkg: Any, samples: Path) -> str:
@@ -190,14 +239,23 @@ def step_server(client_pkg: Any, args: argparse.Namespace) -> str:
         f"{args.unknown_instance_id}: no unknown backup type came through",
     )
 
-    # An error answer parses as the spec's ErrorResponse.
+    # An unknown instance: the spec says the service answers `400` `DBS.200823`.
+    # `404` is accepted as well while the mock still answers with it; either way
+    # the body must be the spec's ErrorResponse with that code.
     missing = list_backups.sync_detailed(
         args.project_id, client=client, instance_id="no-such-instance-spec-check"
     )
-    expect(int(missing.status_code) == 404, f"unknown instance: status {int(missing.status_code)}")
-    expect(isinstance(missing.parsed, models.ErrorResponse), "404 body is not an ErrorResponse")
-    expect(bool(missing.parsed.error_code), "404 body has no error_code")
-    return f"{args.base_url}: {total} backups over {-(-total // 5)} pages, a time window, unknown values, a 404"
+    status = int(missing.status_code)
+    expect(status in (400, 404), f"unknown instance: status {status}")
+    expect(isinstance(missing.parsed, models.ErrorResponse), f"{status} body is not an ErrorResponse")
+    expect(
+        missing.parsed.error_code == "DBS.200823",
+        f"unknown instance: error_code {missing.parsed.error_code!r}, not DBS.200823",
+    )
+    return (
+        f"{args.base_url}: {total} backups over {-(-total // 5)} pages, a time window, "
+        f"unknown values, an unknown instance ({status} DBS.200823)"
+    )
 
 
 def main() -> int:
@@ -217,6 +275,7 @@ def main() -> int:
 
     client_pkg = load_client(args.package_dir)
     steps: list[tuple[str, Callable[[], str]]] = [
+        ("named classes", lambda: step_named_classes(client_pkg)),
         ("samples", lambda: step_samples(client_pkg, args.samples)),
         ("unknown values", lambda: step_unknown_values(client_pkg)),
     ]

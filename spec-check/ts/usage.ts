@@ -68,6 +68,50 @@ export const url: string = listBackupsUrl(
   query,
 );
 
+// The spec's lists of known values keep their literals: each named component is
+// exactly its union of strings (not widened to `string`), the request filter is
+// that component, and the open response fields are that component or any string.
+// `true` when A and B are the same type; otherwise a message that tsc prints.
+type Same<A, B, Name extends string> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2
+    ? true
+    : `${Name} is not the expected type`;
+type Schemas = components["schemas"];
+export const backupTypeKnown: Same<
+  Schemas["BackupTypeKnown"],
+  "auto" | "manual" | "fragment" | "incremental",
+  "BackupTypeKnown"
+> = true;
+export const backupStatusKnown: Same<
+  Schemas["BackupStatusKnown"],
+  "BUILDING" | "COMPLETED" | "FAILED" | "DELETING",
+  "BackupStatusKnown"
+> = true;
+export const backupStatusFilter: Same<
+  Schemas["BackupStatusFilter"],
+  "BUILDING" | "COMPLETED" | "FAILED",
+  "BackupStatusFilter"
+> = true;
+export const datastoreTypeKnown: Same<
+  Schemas["DatastoreTypeKnown"],
+  "MySQL" | "PostgreSQL" | "SQLServer" | "MariaDB",
+  "DatastoreTypeKnown"
+> = true;
+export const filterIsTheKnownList: Same<
+  NonNullable<ListBackupsQuery["backup_type"]>,
+  Schemas["BackupTypeKnown"],
+  "the backup_type filter"
+> = true;
+export const statusFilterIsItsList: Same<
+  NonNullable<ListBackupsQuery["status"]>,
+  Schemas["BackupStatusFilter"],
+  "the status filter"
+> = true;
+export const knownType: Schemas["BackupTypeKnown"] = "incremental";
+export const knownTypeIsABackupType: Backup["type"] = knownType;
+export const knownEngine: Schemas["DatastoreTypeKnown"] = "MariaDB";
+export const knownEngineIsADatastoreType: Backup["datastore"]["type"] = knownEngine;
+
 // Request filters are closed: a backup type the service does not know is refused.
 export const wrongBackupType: ListBackupsQuery = {
   instance_id: "a48e43ff268f4c0e879652d65e63d0fbin01",

@@ -230,13 +230,55 @@ fn typescript(ctx: &mut Ctx, job: &Job) -> Outcome {
         .arg(&tsconfig)
         .arg("--strict");
     let done = need!(exec(&mut tsc, job));
-    if done.success() {
-        Outcome::Passed(
-            "3 corrected samples typed as the 200 body, a request built, a wrong backup_type refused".into(),
-        )
-    } else {
-        failure("tsc --strict rejects spec-check/ts/usage.ts", &done)
+    if !done.success() {
+        return failure("tsc --strict rejects spec-check/ts/usage.ts", &done);
     }
+    let generated = std::fs::read_to_string(&types).unwrap_or_default();
+    let unions = literal_unions(&generated);
+    let missing: Vec<&str> = KNOWN_LISTS
+        .iter()
+        .copied()
+        .filter(|name| !unions.iter().any(|(n, _)| n == name))
+        .collect();
+    if !missing.is_empty() {
+        return Outcome::Failed(format!(
+            "openapi-typescript wrote no union of string literals for {} in {}",
+            missing.join(", "),
+            types.display()
+        ));
+    }
+    let shown: Vec<String> = unions
+        .iter()
+        .filter(|(name, _)| KNOWN_LISTS.contains(&name.as_str()))
+        .map(|(name, union)| format!("{name} = {union}"))
+        .collect();
+    Outcome::Passed(format!(
+        "3 corrected samples typed as the 200 body, a request built, a wrong backup_type \
+         refused; known literals kept: {}",
+        shown.join("; ")
+    ))
+}
+
+/// The spec's named lists of known values, which must stay literal unions.
+const KNOWN_LISTS: &[&str] = &["BackupTypeKnown", "BackupStatusKnown", "DatastoreTypeKnown"];
+
+/// `Name: "a" | "b";` declarations of generated TypeScript: each name with its union.
+fn literal_unions(types: &str) -> Vec<(String, String)> {
+    types
+        .lines()
+        .filter_map(|line| {
+            let (name, union) = line.trim().split_once(": ")?;
+            let union = union.strip_suffix(';')?;
+            let literals = union.split(" | ").all(|l| {
+                l.len() >= 2
+                    && l.starts_with('"')
+                    && l.ends_with('"')
+                    && !l[1..l.len() - 1].contains('"')
+            });
+            (literals && name.chars().all(|c| c.is_ascii_alphanumeric()))
+                .then(|| (name.to_owned(), union.to_owned()))
+        })
+        .collect()
 }
 
 /// A path as a JSON string literal.
@@ -317,12 +359,23 @@ fn python(ctx: &mut Ctx, job: &Job) -> Outcome {
     let done = need!(run_python_script(ctx, job, &job.scratch, &url, &facts));
     if done.success() {
         Outcome::Passed(format!(
-            "client generated; samples, unknown values and rds-mock ({}) all fine",
-            ok_lines(&done.output)
+            "client generated; named classes, samples, unknown values and rds-mock ({}) all \
+             fine; {}",
+            ok_lines(&done.output),
+            step_result(&done.output, "named classes").unwrap_or("named classes not shown")
         ))
     } else {
         failure("spec-check/python/check_client.py failed", &done)
     }
+}
+
+/// What the Python script printed for one passed step.
+fn step_result<'a>(output: &'a str, step: &str) -> Option<&'a str> {
+    let prefix = format!("ok    {step}: ");
+    output
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
+        .map(str::trim)
 }
 
 /// How many `ok` lines the Python script printed.
@@ -556,7 +609,32 @@ fn openapi_generator(ctx: &mut Ctx, job: &Job) -> Outcome {
 
 #[cfg(test)]
 mod tests {
-    use super::{json_number, violations};
+    use super::{json_number, literal_unions, step_result, violations};
+
+    #[test]
+    fn reads_literal_unions_of_generated_types() {
+        let ts = "        BackupTypeKnown: \"auto\" | \"manual\";\n\
+                  \x20       BackupType: components[\"schemas\"][\"BackupTypeKnown\"] | string;\n\
+                  \x20       Language: \"zh-cn\" | \"en-us\";\n\
+                  \x20       size: number;\n";
+        assert_eq!(
+            literal_unions(ts),
+            vec![
+                (
+                    "BackupTypeKnown".to_owned(),
+                    "\"auto\" | \"manual\"".to_owned()
+                ),
+                ("Language".to_owned(), "\"zh-cn\" | \"en-us\"".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn finds_a_python_step_result() {
+        let out = "ok    named classes: A(x); B(y)\nok    samples: 3\nFAIL  server: no\n";
+        assert_eq!(step_result(out, "named classes"), Some("A(x); B(y)"));
+        assert_eq!(step_result(out, "server"), None);
+    }
 
     #[test]
     fn reads_redocly_totals() {

@@ -31,16 +31,21 @@ pub struct MockFacts {
 impl MockFacts {
     /// Reads the `pub const NAME: &str = "value";` items of the mock's sources.
     pub fn read(root: &Path) -> Result<MockFacts, String> {
-        let dir = root.join(MOCK_SOURCES);
-        let entries =
-            std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
         let mut consts = BTreeMap::new();
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.extension().is_some_and(|e| e == "rs") {
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                consts.extend(str_consts(&text));
+        // Every module, also those in folders below `src`.
+        let mut dirs = vec![root.join(MOCK_SOURCES)];
+        while let Some(dir) = dirs.pop() {
+            let entries = std::fs::read_dir(&dir)
+                .map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                    consts.extend(str_consts(&text));
+                }
             }
         }
         let get = |name: &str| {

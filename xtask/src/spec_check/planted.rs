@@ -57,6 +57,26 @@ const DEFECTS: &[Defect] = &[
         evidence: "total_count",
     },
     Defect {
+        check: "typescript",
+        what: "BackupTypeKnown widened to any string (its enum of known values dropped)",
+        edits: &[Edit {
+            anchor: "    BackupTypeKnown:\n",
+            from: "      enum:\n        - auto\n        - manual\n        - fragment\n        - incremental\n",
+            to: "",
+        }],
+        evidence: "BackupTypeKnown is not the expected type",
+    },
+    Defect {
+        check: "python",
+        what: "BackupStatus's known values inlined again instead of naming BackupStatusKnown",
+        edits: &[Edit {
+            anchor: "    BackupStatus:\n",
+            from: "        - $ref: '#/components/schemas/BackupStatusKnown'\n",
+            to: "        - type: string\n          enum: [BUILDING, COMPLETED, FAILED, DELETING]\n",
+        }],
+        evidence: "BackupStatusType0",
+    },
+    Defect {
         check: "python",
         what: "total_count dropped from ListBackupsResponse (no longer required, renamed `total`)",
         edits: &[
