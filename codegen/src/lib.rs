@@ -27,6 +27,7 @@ use progenitor_impl::{
 /// A schema component that the generated code must not model itself, and the
 /// hand-written type (a path inside the client crate) that stands in for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Replacement {
     /// Name of the schema under `components/schemas`.
     pub component: String,
