@@ -1040,8 +1040,8 @@ impl Client {
     ///MariaDB instance, and its incremental backups, one page at a time
     ///(`offset`, `limit`). `total_count` is the number of backups that match the
     ///filters, so a client pages by advancing `offset` by the number of backups
-    ///received. No source documents the order of the list; a client must not
-    ///rely on one.
+    ///received. No source documents the order of the list: a client must not
+    ///rely on a particular one, only on it staying the same between pages.
     ///
     ///An unknown `instance_id` is answered with `400` `DBS.200823`, not `404`
     ///(see the `400` response).
