@@ -1,0 +1,223 @@
+//! `cargo xtask bench`: the client's benchmarks and the official Python SDK's,
+//! in one run on one machine, written to `BENCHMARKS.md`.
+//!
+//! 1. Builds `rds-mock`, `rds-backups` and the criterion benches of `bench/`
+//!    (release) and starts one `rds-mock` process that every listing figure is
+//!    taken against.
+//! 2. Runs the criterion benches (`parse`, `list`, `sign`) and reads each
+//!    median from criterion's `estimates.json`.
+//! 3. Runs `bench/peer/peer.py` in the official SDK's venv (the one
+//!    `cargo xtask sdk-sign-check` uses): the SDK's response handler on the
+//!    same 100-backup body, and its `list_backups` offset loop over the same
+//!    10,000 backups.
+//! 4. Times `rds-backups list --all --output ndjson` as a whole process and
+//!    takes its peak resident memory (GNU `time`, else `/proc/<pid>/status`).
+//! 5. With `--build-time`, times a cold release build of `huaweicloud-rds` in
+//!    a fresh target directory (minutes) and lists duplicate crate versions;
+//!    without it, the last such measurement is reported with its date.
+//!
+//! Benchmarks are not tests: nothing here fails on a slow figure. A missed
+//! target is a row that says so, with a note.
+//!
+//! One file per concern: [`criterion`] and [`peer`] read the two sides' figures,
+//! [`cli`] times the command as a process, [`cold_build`] the cold build,
+//! [`machine`] describes where it ran, and [`report`] writes `BENCHMARKS.md`.
+
+mod cli;
+mod cold_build;
+mod criterion;
+mod machine;
+mod peer;
+mod report;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::process::{self, Server};
+use crate::sdk_signer;
+use crate::tools;
+
+use cold_build::ColdBuild;
+use machine::{Machine, load_average};
+use report::Figures;
+
+const REPORT: &str = "BENCHMARKS.md";
+
+#[derive(Debug, Default)]
+struct Options {
+    build_time: bool,
+    quick: bool,
+}
+
+pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
+    let mut options = Options::default();
+    for arg in args {
+        match *arg {
+            "--build-time" => options.build_time = true,
+            "--quick" => options.quick = true,
+            other => return Err(format!("bench: unknown argument `{other}`")),
+        }
+    }
+    let started = Instant::now();
+    let target = tools::target_dir(root);
+    let work = target.join("bench");
+    std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
+    let log = work.join("bench.log");
+    let _ = std::fs::remove_file(&log);
+    let load_before = load_average();
+
+    stage("building rds-mock, rds-backups and the benches (release)");
+    cargo_logged(
+        root,
+        &[
+            "build",
+            "--release",
+            "-p",
+            "huaweicloud-rds-mock",
+            "-p",
+            "rds-backups",
+        ],
+        &[],
+        &log,
+        Duration::from_secs(1800),
+    )?;
+    cargo_logged(
+        root,
+        &["bench", "-p", "rds-bench", "--no-run"],
+        &[],
+        &log,
+        Duration::from_secs(1800),
+    )?;
+    let sdk = sdk_signer::official_sdk(root)?;
+
+    let release = target.join("release");
+    let mock = Server::start(
+        "rds-mock",
+        Command::new(release.join("rds-mock")).args(["--port", "0"]),
+        &work.join("rds-mock.log"),
+        Duration::from_secs(30),
+        |out| {
+            out.lines()
+                .find_map(|l| l.strip_prefix("listening on "))
+                .map(|url| url.trim().to_owned())
+        },
+    )?;
+    println!("    rds-mock at {}", mock.url());
+
+    stage(&format!(
+        "criterion: parse, list, sign (about 2 minutes; log: {})",
+        log.display()
+    ));
+    let criterion_home = work.join("criterion");
+    let _ = std::fs::remove_dir_all(&criterion_home);
+    let cpu_out = work.join("cpu.json");
+    let _ = std::fs::remove_file(&cpu_out);
+    let mut bench_args = vec!["bench", "-p", "rds-bench", "--"];
+    if options.quick {
+        bench_args.extend(["--warm-up-time", "1", "--measurement-time", "2"]);
+    }
+    cargo_logged(
+        root,
+        &bench_args,
+        &[
+            ("CRITERION_HOME", criterion_home.as_os_str()),
+            ("RDS_BENCH_MOCK_URL", mock.url().as_ref()),
+            ("RDS_BENCH_CPU_OUT", cpu_out.as_os_str()),
+        ],
+        &log,
+        Duration::from_secs(1800),
+    )?;
+    let rust = criterion::read_criterion(&criterion_home)?;
+    let cpu = criterion::read_cpu(&cpu_out);
+
+    stage("the official Python SDK (huaweicloudsdkrds 3.1.219)");
+    let peer = peer::run_peer(root, &sdk, mock.url(), &log, options.quick)?;
+
+    stage("rds-backups list --all --output ndjson, as a whole process");
+    let cli = cli::measure_cli(
+        &release.join("rds-backups"),
+        mock.url(),
+        &work,
+        options.quick,
+    )?;
+    drop(mock);
+
+    let build = if options.build_time {
+        stage("cold release build of huaweicloud-rds (minutes)");
+        let build = cold_build::cold_build(root, &work, &log)?;
+        build.save(&work.join("cold-build.json"))?;
+        Some(build)
+    } else {
+        ColdBuild::load(&work.join("cold-build.json"))
+    };
+
+    let machine = Machine::probe(load_before, load_average(), &peer.python);
+    let report = report::render(&Figures {
+        rust,
+        cpu,
+        peer,
+        cli,
+        build,
+        machine,
+        quick: options.quick,
+    });
+    let path = root.join(REPORT);
+    std::fs::write(&path, report).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!("wrote {REPORT} in {:.0}s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn stage(what: &str) {
+    println!("==> {what}");
+}
+
+pub(super) fn cargo_logged(
+    root: &Path,
+    args: &[&str],
+    env: &[(&str, &std::ffi::OsStr)],
+    log: &Path,
+    limit: Duration,
+) -> Result<(), String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(root).args(args);
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    let done = process::run_logged(&mut cmd, log, limit)?;
+    if done.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` failed ({}):\n{}",
+            process::describe(&cmd),
+            done.status,
+            done.tail(30)
+        ))
+    }
+}
+
+pub(super) fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n == 0 {
+        f64::NAN
+    } else if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians() {
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), 2.5);
+        assert!(median(&mut []).is_nan());
+    }
+}
