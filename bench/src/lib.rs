@@ -231,7 +231,9 @@ pub fn runtime() -> tokio::runtime::Runtime {
 
 /// A plain reqwest client for the HTTP floor, pooled like the library's.
 pub fn bare_http() -> reqwest::Client {
-    reqwest::Client::builder()
+    // reqwest here has no crypto provider of its own: take the client crate's.
+    huaweicloud_rds::tls::plain_http_builder()
+        .unwrap_or_else(|e| panic!("cannot set up TLS: {e}"))
         .pool_idle_timeout(Duration::from_secs(60))
         .build()
         .unwrap_or_else(|e| panic!("cannot build a reqwest client: {e}"))

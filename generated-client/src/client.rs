@@ -49,6 +49,7 @@ pub struct ClientBuilder {
     attempt_timeout: Duration,
     deadline: Duration,
     body_limit: usize,
+    connect_timeout: Duration,
     http: Option<reqwest::Client>,
 }
 
@@ -58,6 +59,8 @@ pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
 /// Default cap on a response body: far above any page.
 pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
+/// Default time limit for opening a connection (TCP and TLS).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Default for ClientBuilder {
     fn default() -> Self {
@@ -71,6 +74,7 @@ impl Default for ClientBuilder {
             attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
             deadline: DEFAULT_DEADLINE,
             body_limit: DEFAULT_BODY_LIMIT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             http: None,
         }
     }
@@ -128,6 +132,15 @@ impl ClientBuilder {
         self
     }
 
+    /// How many attempts a call makes and the backoff between them
+    /// (default [`RetryPolicy::default`]). Replaces what
+    /// [`max_attempts`](Self::max_attempts) and [`backoff`](Self::backoff)
+    /// set before; either may refine it after.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
     /// Attempts per call, the first included (default 3; at least 1).
     pub fn max_attempts(mut self, attempts: u32) -> Self {
         self.retry.max_attempts = attempts.max(1);
@@ -153,6 +166,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Time limit for opening a connection, TLS handshake included (default
+    /// 10 s). A connection that times out is retried like a refused one. It
+    /// applies to the HTTP client the builder makes, not to one given with
+    /// [`http_client`](Self::http_client).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
     /// Largest response body accepted, in bytes (default 16 MiB).
     pub fn body_limit(mut self, bytes: usize) -> Self {
         self.body_limit = bytes;
@@ -160,7 +182,8 @@ impl ClientBuilder {
     }
 
     /// Use this `reqwest::Client` (custom CA, proxy, pool settings). Its own
-    /// total timeout, if any, also applies.
+    /// total timeout, if any, also applies. [`crate::tls::reqwest_builder`]
+    /// starts one with this crate's TLS.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -186,12 +209,15 @@ impl ClientBuilder {
             .credentials
             .ok_or_else(|| Error::Config("no credentials: set AK/SK or an IAM token".into()))?;
         credentials.validate()?;
-        if self.attempt_timeout.is_zero() || self.deadline.is_zero() {
+        if self.attempt_timeout.is_zero()
+            || self.deadline.is_zero()
+            || self.connect_timeout.is_zero()
+        {
             return Err(Error::Config("timeouts must be greater than zero".into()));
         }
         let http = match self.http {
             Some(client) => client,
-            None => default_http_client()?,
+            None => default_http_client(endpoint.starts_with("https://"), self.connect_timeout)?,
         };
         let settings = Arc::new(Settings {
             credentials,
@@ -210,10 +236,10 @@ impl ClientBuilder {
     }
 }
 
-fn default_http_client() -> Result<reqwest::Client, Error> {
+fn default_http_client(https: bool, connect_timeout: Duration) -> Result<reqwest::Client, Error> {
     // reqwest honours HTTPS_PROXY / NO_PROXY from the environment by default.
-    reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(10))
+    crate::tls::builder_for(https)?
+        .connect_timeout(connect_timeout)
         .pool_idle_timeout(Duration::from_secs(60))
         .build()
         .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))

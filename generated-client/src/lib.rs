@@ -9,6 +9,8 @@
 //! - [`RdsClient`] / [`ClientBuilder`]: endpoint or [`Region`], [`Credentials`]
 //!   (AK/SK, temporary AK/SK, IAM token; the official `HUAWEICLOUD_SDK_*`
 //!   environment names), time limits, retries;
+//! - [`tls`]: rustls with the `ring` provider (or `aws-lc-rs` with the
+//!   `aws-lc` feature) and the platform's verifier, no process-wide provider;
 //! - `transport`: progenitor's `exec` hook, where each attempt is signed
 //!   afresh ([`signing`], the `huaweicloud-signer` crate: SDK-HMAC-SHA256 as
 //!   the official SDKs do it), timed,
@@ -91,11 +93,14 @@ pub mod schema;
 pub use huaweicloud_signer as signing;
 pub mod time;
 #[cfg(feature = "client")]
+pub mod tls;
+#[cfg(feature = "client")]
 mod transport;
 
 #[cfg(feature = "client")]
 pub use client::{
-    ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_BODY_LIMIT, DEFAULT_DEADLINE, RdsClient,
+    ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_DEADLINE, RdsClient,
 };
 #[cfg(feature = "client")]
 pub use credentials::{Credentials, Secret};

@@ -45,7 +45,9 @@ pub async fn start_with(config: MockConfig) -> Ctx {
 
 /// A new client (a new connection pool).
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
+    // reqwest here has no crypto provider of its own: take the client crate's.
+    huaweicloud_rds::tls::plain_http_builder()
+        .expect("TLS configuration")
         .timeout(Duration::from_secs(10))
         .build()
         .expect("client")
