@@ -24,6 +24,9 @@ commands:
                   figures against one rds-mock, time the rds-backups CLI, and write
                   BENCHMARKS.md (about 3 minutes once built; --build-time adds a cold
                   release build of the client, minutes more; --quick: short, rough runs)
+  bench --build-time-only
+                  only the cold release build, next to the 181 s of the aws-lc build;
+                  updates that section of BENCHMARKS.md
   gen [--check]   regenerate generated-client/src/generated.rs and spec/openapi.json
                   from spec/openapi.yaml; with --check, write nothing and fail on drift
   sdk-sign-check  capture the client's requests off the wire and require the official

@@ -1,6 +1,7 @@
 //! A cold release build of `huaweicloud-rds` in a fresh target directory:
 //! its wall time, its longest units and the duplicate crate versions.
 
+use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -12,13 +13,15 @@ use super::machine::{load_average, today};
 
 #[derive(Debug)]
 pub(super) struct ColdBuild {
-    pub(super) date: String,
-    pub(super) seconds: f64,
-    pub(super) units: usize,
+    date: String,
+    seconds: f64,
+    units: usize,
     /// The longest units: (seconds, name).
-    pub(super) slowest: Vec<(f64, String)>,
-    pub(super) duplicates: String,
-    pub(super) load: String,
+    slowest: Vec<(f64, String)>,
+    duplicates: String,
+    load: String,
+    /// Crates of a C toolchain that should not be in the default build.
+    heavy: Vec<String>,
 }
 
 impl ColdBuild {
@@ -30,6 +33,7 @@ impl ColdBuild {
             "slowest": self.slowest,
             "duplicates": self.duplicates,
             "load": self.load,
+            "heavy": self.heavy,
         });
         std::fs::write(path, value.to_string())
             .map_err(|e| format!("cannot write {}: {e}", path.display()))
@@ -44,6 +48,7 @@ impl ColdBuild {
             slowest: serde_json::from_value(value["slowest"].clone()).ok()?,
             duplicates: value["duplicates"].as_str()?.to_owned(),
             load: value["load"].as_str().unwrap_or("?").to_owned(),
+            heavy: serde_json::from_value(value["heavy"].clone()).unwrap_or_default(),
         })
     }
 }
@@ -71,6 +76,7 @@ pub(super) fn cold_build(root: &Path, work: &Path, log: &Path) -> Result<ColdBui
         .unwrap_or_default();
     let mut slowest = timing_units(&html);
     let units = slowest.len();
+    let heavy = heavy_units(&slowest);
     slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
     slowest.truncate(6);
 
@@ -98,7 +104,88 @@ pub(super) fn cold_build(root: &Path, work: &Path, log: &Path) -> Result<ColdBui
         slowest,
         duplicates,
         load,
+        heavy,
     })
+}
+
+/// The crates whose build needs cmake or minutes of C: none of them belongs
+/// in the default build.
+const HEAVY: [&str; 3] = ["aws-lc-sys", "aws-lc-fips-sys", "cmake"];
+
+fn heavy_units(units: &[(f64, String)]) -> Vec<String> {
+    let mut heavy: Vec<String> = units
+        .iter()
+        .filter_map(|(_, name)| name.split_whitespace().next())
+        .filter(|crate_name| HEAVY.contains(crate_name))
+        .map(str::to_owned)
+        .collect();
+    heavy.sort();
+    heavy.dedup();
+    heavy
+}
+
+/// The build before rustls moved from aws-lc-rs to ring, for comparison:
+/// `cargo xtask bench --build-time` on the same kind of 2-core machine.
+const BEFORE: (&str, f64, f64) = ("2026-11-29", 181.0, 111.0);
+
+/// The `## Cold release build` section of `BENCHMARKS.md`.
+pub(super) fn render_section(w: &mut String, build: Option<&ColdBuild>) {
+    let _ = writeln!(w, "## Cold release build\n");
+    let Some(b) = build else {
+        let _ = writeln!(
+            w,
+            "Not measured yet on this machine: run `cargo xtask bench --build-time` (or \
+             `--build-time-only`).\n"
+        );
+        return;
+    };
+    let (before_date, before_secs, before_aws_lc) = BEFORE;
+    let _ = writeln!(
+        w,
+        "`cargo build --release -p huaweicloud-rds` (default features) in an empty \
+         target directory, measured {} (load average {} at its start): **{:.0} s** wall \
+         for {} units, against **{before_secs:.0} s** measured {before_date} when rustls \
+         used aws-lc-rs (of which aws-lc-sys's build script alone took {before_aws_lc:.0} s): \
+         {:.2}x.\n",
+        b.date,
+        b.load,
+        b.seconds,
+        b.units,
+        b.seconds / before_secs
+    );
+    let _ = writeln!(
+        w,
+        "Longest units (seconds of each, not of the critical path):\n"
+    );
+    for (secs, name) in &b.slowest {
+        let _ = writeln!(w, "- {name}: {secs:.0} s");
+    }
+    let dup = if b.duplicates.is_empty() || b.duplicates.contains("nothing to print") {
+        "none".to_owned()
+    } else {
+        format!("\n\n```\n{}\n```", b.duplicates)
+    };
+    let _ = writeln!(
+        w,
+        "\nDuplicate crate versions (`cargo tree -d -p huaweicloud-rds -e normal,build`): \
+         {dup}\n"
+    );
+    if b.heavy.is_empty() {
+        let _ = writeln!(
+            w,
+            "No {} among the units: TLS is rustls with the `ring` provider (a C compiler, \
+             no cmake); aws-lc-rs is the opt-in `aws-lc` feature.\n",
+            HEAVY.join(", ")
+        );
+    } else {
+        let _ = writeln!(
+            w,
+            "**Built by default, and should not be: {}.** Something turned rustls's \
+             aws-lc-rs provider back on (`cargo tree -p huaweicloud-rds -e normal,build -i \
+             aws-lc-sys` says what).\n",
+            b.heavy.join(", ")
+        );
+    }
 }
 
 /// `(seconds, "name version (what)")` of every unit in cargo's `--timings` page.
@@ -143,5 +230,6 @@ mod tests {
             ]
         );
         assert!(timing_units("no data").is_empty());
+        assert_eq!(heavy_units(&units), vec!["aws-lc-sys".to_owned()]);
     }
 }

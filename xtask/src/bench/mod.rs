@@ -13,8 +13,10 @@
 //! 4. Times `rds-backups list --all --output ndjson` as a whole process and
 //!    takes its peak resident memory (GNU `time`, else `/proc/<pid>/status`).
 //! 5. With `--build-time`, times a cold release build of `huaweicloud-rds` in
-//!    a fresh target directory (minutes) and lists duplicate crate versions;
-//!    without it, the last such measurement is reported with its date.
+//!    a fresh target directory (minutes), next to the 181 s it took when rustls
+//!    used aws-lc-rs, and lists duplicate crate versions; without it, the last
+//!    such measurement is reported with its date. `--build-time-only` does
+//!    this step alone and updates that section of an existing report.
 //!
 //! Benchmarks are not tests: nothing here fails on a slow figure. A missed
 //! target is a row that says so, with a note.
@@ -47,6 +49,7 @@ const REPORT: &str = "BENCHMARKS.md";
 #[derive(Debug, Default)]
 struct Options {
     build_time: bool,
+    build_time_only: bool,
     quick: bool,
 }
 
@@ -55,6 +58,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     for arg in args {
         match *arg {
             "--build-time" => options.build_time = true,
+            "--build-time-only" => options.build_time_only = true,
             "--quick" => options.quick = true,
             other => return Err(format!("bench: unknown argument `{other}`")),
         }
@@ -65,6 +69,9 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
     let log = work.join("bench.log");
     let _ = std::fs::remove_file(&log);
+    if options.build_time_only {
+        return build_time_only(root, &work, &log);
+    }
     let load_before = load_average();
 
     stage("building rds-mock, rds-backups and the benches (release)");
@@ -168,6 +175,39 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     Ok(())
 }
 
+/// Only the cold build: measured, saved for the next full run, and put in
+/// place of the cold-build section of an existing `BENCHMARKS.md` (the other
+/// figures stay as that run wrote them).
+fn build_time_only(root: &Path, work: &Path, log: &Path) -> Result<(), String> {
+    stage("cold release build of huaweicloud-rds (minutes)");
+    let build = cold_build::cold_build(root, work, log)?;
+    build.save(&work.join("cold-build.json"))?;
+    let mut section = String::new();
+    cold_build::render_section(&mut section, Some(&build));
+    print!("{section}");
+    let path = root.join(REPORT);
+    let Ok(report) = std::fs::read_to_string(&path) else {
+        return Ok(());
+    };
+    let Some(updated) = replace_section(&report, "## Cold release build", &section) else {
+        return Err(format!("{REPORT} has no cold-build section to update"));
+    };
+    std::fs::write(&path, updated).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!("updated the cold-build section of {REPORT}");
+    Ok(())
+}
+
+/// `text` with the `## ` section starting at `heading` replaced by `section`
+/// (which holds its own heading), up to the next `## ` heading.
+fn replace_section(text: &str, heading: &str, section: &str) -> Option<String> {
+    let start = text.find(&format!("{heading}\n"))?;
+    let rest = &text[start + heading.len()..];
+    let end = rest
+        .find("\n## ")
+        .map_or(text.len(), |i| start + heading.len() + i + 1);
+    Some(format!("{}{section}{}", &text[..start], &text[end..]))
+}
+
 fn stage(what: &str) {
     println!("==> {what}");
 }
@@ -213,6 +253,20 @@ pub(super) fn median(values: &mut [f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn replaces_one_section() {
+        let text = "# B\n\n## One\n\nold\n\n## Two\n\nkept\n";
+        assert_eq!(
+            replace_section(text, "## One", "## One\n\nnew\n\n").as_deref(),
+            Some("# B\n\n## One\n\nnew\n\n## Two\n\nkept\n")
+        );
+        assert_eq!(
+            replace_section(text, "## Two", "## Two\n\nlast\n").as_deref(),
+            Some("# B\n\n## One\n\nold\n\n## Two\n\nlast\n")
+        );
+        assert_eq!(replace_section(text, "## Three", ""), None);
+    }
 
     #[test]
     fn medians() {

@@ -274,55 +274,7 @@ pub(super) fn render(f: &Figures) -> String {
     let _ = writeln!(w, "## Notes\n");
     notes(w, f);
 
-    let _ = writeln!(w, "## Cold release build\n");
-    match &f.build {
-        Some(b) => {
-            let _ = writeln!(
-                w,
-                "`cargo build --release -p huaweicloud-rds` (default features) in an empty \
-                 target directory, measured {} (load average {} at its start): **{:.0} s** wall \
-                 for {} units.\n",
-                b.date, b.load, b.seconds, b.units
-            );
-            let _ = writeln!(
-                w,
-                "Longest units (seconds of each, not of the critical path):\n"
-            );
-            for (secs, name) in &b.slowest {
-                let _ = writeln!(w, "- {name}: {secs:.0} s");
-            }
-            let dup = if b.duplicates.is_empty() || b.duplicates.contains("nothing to print") {
-                "none".to_owned()
-            } else {
-                format!("\n\n```\n{}\n```", b.duplicates)
-            };
-            let _ = writeln!(
-                w,
-                "\nDuplicate crate versions (`cargo tree -d -p huaweicloud-rds -e normal,build`): \
-                 {dup}\n"
-            );
-            if let Some((secs, _)) = b.slowest.iter().find(|(_, n)| n.starts_with("aws-lc-sys")) {
-                let _ = writeln!(
-                    w,
-                    "**What does not pay for itself: aws-lc-sys** ({secs:.0} s of C build script), \
-                     the crypto provider reqwest's `rustls` feature brings. The client needs \
-                     TLS 1.2/1.3 with the usual suites, which `ring` provides in a fraction of \
-                     the build (reqwest `rustls-no-provider` plus rustls with `ring`). Not \
-                     switched yet: reqwest then has no provider of its own, so the crate must \
-                     install `ring` as the process-wide rustls default, and any other \
-                     `reqwest::Client` built in the same program without a TLS feature (the mock's \
-                     tests, the HTTP floor bench) panics at `build()` unless it installs one \
-                     too. That is an API decision, not a benchmark change.\n"
-                );
-            }
-        }
-        None => {
-            let _ = writeln!(
-                w,
-                "Not measured yet on this machine: run `cargo xtask bench --build-time`.\n"
-            );
-        }
-    }
+    super::cold_build::render_section(w, f.build.as_ref());
 
     let _ = writeln!(w, "## How each figure is taken\n");
     let _ = writeln!(
