@@ -11,7 +11,7 @@ mod locate;
 #[derive(Debug, Clone)]
 pub struct Spec {
     file: String,
-    value: serde_yaml::Value,
+    value: serde_norway::Value,
     openapi: OpenAPI,
 }
 
@@ -19,8 +19,8 @@ impl Spec {
     /// Parse spec text (YAML, or JSON, which is YAML too). `file` is only used
     /// to name the spec in errors.
     pub fn parse(file: &str, text: &str) -> Result<Self, CodegenError> {
-        let value: serde_yaml::Value =
-            serde_yaml::from_str(text).map_err(|e| CodegenError::Syntax {
+        let value: serde_norway::Value =
+            serde_norway::from_str(text).map_err(|e| CodegenError::Syntax {
                 file: file.to_owned(),
                 line: e.location().map(|l| l.line()),
                 column: e.location().map(|l| l.column()),
@@ -91,7 +91,7 @@ impl Spec {
 }
 
 /// progenitor handles OpenAPI 3.0.x only; say so instead of failing obscurely.
-fn check_version(file: &str, value: &serde_yaml::Value) -> Result<(), CodegenError> {
+fn check_version(file: &str, value: &serde_norway::Value) -> Result<(), CodegenError> {
     let version = value.get("openapi").and_then(|v| v.as_str()).unwrap_or("");
     if version.starts_with("3.0.") {
         Ok(())
@@ -184,13 +184,19 @@ mod tests {
 
     #[test]
     fn yaml_syntax_error_has_line_and_column() {
-        let err = Spec::parse("spec.yaml", "openapi: 3.0.3\ninfo: [\n").unwrap_err();
-        match err {
+        // The tab on line 3, column 3 is not allowed as indentation.
+        let text = "openapi: 3.0.3\ninfo:\n  \ttitle: t\n";
+        let err = Spec::parse("spec.yaml", text).unwrap_err();
+        match &err {
             CodegenError::Syntax { line, column, .. } => {
-                assert!(line.is_some() && column.is_some(), "{err:?}");
+                assert_eq!((*line, *column), (Some(3), Some(3)), "{err:?}");
             }
             other => panic!("expected a syntax error, got {other:?}"),
         }
+        assert!(err.to_string().starts_with("spec.yaml:3:3: "), "{err}");
+        // An unclosed flow sequence is reported where the input ends.
+        let err = Spec::parse("spec.yaml", "openapi: 3.0.3\ninfo: [\n").unwrap_err();
+        assert!(err.to_string().starts_with("spec.yaml:3:1: "), "{err}");
     }
 
     #[test]

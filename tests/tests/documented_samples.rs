@@ -42,7 +42,7 @@ fn corrected_samples_round_trip() {
 fn spec_examples_are_the_corrected_samples() {
     let text = std::fs::read_to_string(rds_tests::workspace_root().join("spec/openapi.yaml"))
         .expect("spec/openapi.yaml");
-    let spec: serde_json::Value = serde_yaml::from_str(&text).expect("spec parses");
+    let spec: serde_json::Value = serde_norway::from_str(&text).expect("spec parses");
     let examples = &spec["paths"]["/v3/{project_id}/backups"]["get"]["responses"]["200"]["content"]
         ["application/json"]["examples"];
     for name in SAMPLES {

@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 fn spec() -> serde_json::Value {
     let text = std::fs::read_to_string(rds_tests::workspace_root().join("spec/openapi.yaml"))
         .expect("spec/openapi.yaml");
-    serde_yaml::from_str(&text).expect("spec parses")
+    serde_norway::from_str(&text).expect("spec parses")
 }
 
 fn rust_schema<T: JsonSchema>() -> serde_json::Value {

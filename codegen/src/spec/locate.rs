@@ -8,7 +8,7 @@ use openapiv3::{
     SecurityScheme,
 };
 use serde::de::DeserializeOwned;
-use serde_yaml::Value;
+use serde_norway::Value;
 
 use super::{escape_pointer, json_pointer};
 
