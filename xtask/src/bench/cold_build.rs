@@ -173,8 +173,8 @@ pub(super) fn render_section(w: &mut String, build: Option<&ColdBuild>) {
     if b.heavy.is_empty() {
         let _ = writeln!(
             w,
-            "No {} among the units: TLS is rustls with the `ring` provider (a C compiler, \
-             no cmake); aws-lc-rs is the opt-in `aws-lc` feature.\n",
+            "None of {} is among the units: TLS is rustls with the `ring` provider (a C \
+             compiler, no cmake); aws-lc-rs is the opt-in `aws-lc` feature.\n",
             HEAVY.join(", ")
         );
     } else {
