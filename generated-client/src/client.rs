@@ -149,8 +149,7 @@ impl ClientBuilder {
 
     /// Backoff before the first retry and the cap (defaults 200 ms and 5 s).
     pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
-        self.retry.initial_backoff = initial;
-        self.retry.max_backoff = max.max(initial);
+        self.retry = self.retry.with_backoff(initial, max);
         self
     }
 

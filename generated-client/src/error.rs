@@ -110,9 +110,51 @@ impl Error {
 
     /// The HTTP status, when the service answered with an error.
     pub fn status(&self) -> Option<StatusCode> {
+        self.api().map(|api| api.status)
+    }
+
+    /// The service's `error_code` (`DBS.280001`, `APIGW.0308`), when it
+    /// answered with one.
+    pub fn code(&self) -> Option<&str> {
+        self.api().and_then(|api| api.error_code.as_deref())
+    }
+
+    /// The service's `error_msg`, when it answered with one. The whole
+    /// failure, whatever its kind, is this error's `Display`.
+    pub fn message(&self) -> Option<&str> {
+        self.api().and_then(|api| api.error_msg.as_deref())
+    }
+
+    /// The request id to quote to support (`X-Request-Id`, or the body's
+    /// `request_id`), when the service answered.
+    pub fn request_id(&self) -> Option<&str> {
+        self.api().and_then(|api| api.request_id.as_deref())
+    }
+
+    /// Whether the service asked the caller to slow down: HTTP 429, or API
+    /// Gateway's `APIGW.0308` ("the throttling threshold has been reached").
+    pub fn is_throttling(&self) -> bool {
+        self.api()
+            .is_some_and(|api| crate::retry::is_throttling(api.status, api.error_code.as_deref()))
+    }
+
+    /// Whether the failure is transient, so the same call made later may
+    /// succeed: throttling, HTTP 500/502/503/504, a connection that failed,
+    /// or a time limit that ran out. The client has already retried it as far
+    /// as its [`RetryPolicy`](crate::RetryPolicy) and deadline allow. False
+    /// for everything a retry would meet again: a refused request, bad
+    /// configuration, credentials or parameters the service rejects, a body
+    /// that is not what the spec describes.
+    pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Api(api) => Some(api.status),
-            _ => None,
+            Error::Api(api) => {
+                crate::retry::is_retryable_status(api.status) || self.is_throttling()
+            }
+            Error::Transport { .. } | Error::Timeout(_) => true,
+            Error::InvalidRequest { .. }
+            | Error::Config(_)
+            | Error::InvalidResponse(_)
+            | Error::Incomplete { .. } => false,
         }
     }
 
@@ -420,6 +462,87 @@ mod tests {
         assert_eq!(api(403, &[("date", &old)], "{}").clock_skew, None);
         let now = httpdate::fmt_http_date(SystemTime::now());
         assert_eq!(api(401, &[("date", &now)], "{}").clock_skew, None);
+    }
+
+    #[test]
+    fn accessors_read_the_api_error_without_matching() {
+        let e = Error::Api(Box::new(api(
+            429,
+            &[("x-request-id", "req-7")],
+            r#"{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached"}"#,
+        )));
+        assert_eq!(e.status(), Some(StatusCode::TOO_MANY_REQUESTS));
+        assert_eq!(e.code(), Some("APIGW.0308"));
+        assert_eq!(
+            e.message(),
+            Some("The throttling threshold has been reached")
+        );
+        assert_eq!(e.request_id(), Some("req-7"));
+        assert!(e.is_throttling() && e.is_retryable());
+
+        let e = Error::invalid("limit", "must be between 1 and 100, got 0");
+        assert_eq!(
+            (e.status(), e.code(), e.message(), e.request_id()),
+            (None, None, None, None)
+        );
+    }
+
+    #[test]
+    fn throttling_and_retryable_by_kind() {
+        let answer = |status: u16, body: &str| Error::Api(Box::new(api(status, &[], body)));
+        let gateway = r#"{"error_code":"APIGW.0308","error_msg":"slow down"}"#;
+        let other = r#"{"error_code":"DBS.280001","error_msg":"bad"}"#;
+        // (error, throttling, retryable)
+        let cases = [
+            (answer(429, "{}"), true, true),
+            (answer(403, gateway), true, true),
+            (answer(200, gateway), true, true),
+            (answer(500, other), false, true),
+            (answer(502, "<html>"), false, true),
+            (answer(503, other), false, true),
+            (answer(504, other), false, true),
+            (answer(400, other), false, false),
+            (answer(401, other), false, false),
+            (answer(404, other), false, false),
+            (answer(501, other), false, false),
+            (
+                Error::Timeout(TimeoutKind::Attempt(Duration::from_secs(1))),
+                false,
+                true,
+            ),
+            (
+                Error::Timeout(TimeoutKind::Deadline(Duration::from_secs(1))),
+                false,
+                true,
+            ),
+            (
+                Error::Transport {
+                    message: "connection failed".into(),
+                    source: None,
+                },
+                false,
+                true,
+            ),
+            (Error::Config("no endpoint".into()), false, false),
+            (Error::invalid("limit", "too big"), false, false),
+            (
+                Error::InvalidResponse(InvalidResponse::TooLarge { limit: 1 }),
+                false,
+                false,
+            ),
+            (
+                Error::Incomplete {
+                    received: 1,
+                    reported: 2,
+                },
+                false,
+                false,
+            ),
+        ];
+        for (error, throttling, retryable) in cases {
+            assert_eq!(error.is_throttling(), throttling, "{error:?}");
+            assert_eq!(error.is_retryable(), retryable, "{error:?}");
+        }
     }
 
     #[test]

@@ -12,7 +12,18 @@ use std::time::{Duration, SystemTime};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
-/// How many attempts, and the backoff between them.
+/// How many attempts, and the backoff between them; given to
+/// [`ClientBuilder::retry_policy`](crate::ClientBuilder::retry_policy).
+///
+/// ```
+/// use std::time::Duration;
+/// use huaweicloud_rds::RetryPolicy;
+///
+/// let patient = RetryPolicy::new(6).with_backoff(Duration::from_millis(500), Duration::from_secs(20));
+/// assert_eq!(patient.max_attempts, 6);
+/// let once = RetryPolicy::no_retries();
+/// assert_eq!(once.max_attempts, 1);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RetryPolicy {
@@ -37,7 +48,7 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// Attempts in all, the first included (at least 1).
     pub fn max_attempts(mut self, attempts: u32) -> Self {
-        self.max_attempts = attempts;
+        self.max_attempts = attempts.max(1);
         self
     }
 
@@ -50,6 +61,28 @@ impl RetryPolicy {
     /// The longest backoff between two attempts.
     pub fn max_backoff(mut self, backoff: Duration) -> Self {
         self.max_backoff = backoff;
+        self
+    }
+
+    /// `max_attempts` attempts in all, the first included (at least 1), with
+    /// the default backoff.
+    pub fn new(max_attempts: u32) -> Self {
+        RetryPolicy {
+            max_attempts: max_attempts.max(1),
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// One attempt: every failure is returned as it happened.
+    pub fn no_retries() -> Self {
+        RetryPolicy::new(1)
+    }
+
+    /// The backoff before the first retry, doubling up to `max` (which is
+    /// raised to `initial` when smaller).
+    pub fn with_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max.max(initial);
         self
     }
 
@@ -72,6 +105,16 @@ impl RetryPolicy {
 /// Whether a response status is worth another attempt.
 pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)
+}
+
+/// API Gateway's error code for "the throttling threshold has been reached",
+/// which it answers with 429.
+pub(crate) const THROTTLING_CODE: &str = "APIGW.0308";
+
+/// Whether an answer says the caller is sending too fast: 429, or the
+/// gateway's throttling code under any status.
+pub(crate) fn is_throttling(status: StatusCode, error_code: Option<&str>) -> bool {
+    status == StatusCode::TOO_MANY_REQUESTS || error_code == Some(THROTTLING_CODE)
 }
 
 /// The wait a `Retry-After` header asks for, in seconds or as an HTTP date.
@@ -123,6 +166,34 @@ mod tests {
                 "{code}"
             );
         }
+    }
+
+    #[test]
+    fn throttling_is_429_or_the_gateway_code() {
+        assert!(is_throttling(StatusCode::TOO_MANY_REQUESTS, None));
+        assert!(is_throttling(StatusCode::TOO_MANY_REQUESTS, Some("DBS.1")));
+        assert!(is_throttling(StatusCode::OK, Some("APIGW.0308")));
+        assert!(is_throttling(StatusCode::FORBIDDEN, Some("APIGW.0308")));
+        assert!(!is_throttling(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Some("APIGW.0101")
+        ));
+        assert!(!is_throttling(StatusCode::BAD_REQUEST, None));
+    }
+
+    #[test]
+    fn constructors_keep_the_rules() {
+        assert_eq!(RetryPolicy::new(0).max_attempts, 1);
+        assert_eq!(
+            RetryPolicy::new(5).initial_backoff,
+            RetryPolicy::default().initial_backoff
+        );
+        let p =
+            RetryPolicy::no_retries().with_backoff(Duration::from_secs(2), Duration::from_secs(1));
+        assert_eq!(
+            (p.max_attempts, p.initial_backoff, p.max_backoff),
+            (1, Duration::from_secs(2), Duration::from_secs(2))
+        );
     }
 
     #[test]

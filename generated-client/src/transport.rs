@@ -23,6 +23,7 @@ use reqwest::header::{
     CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
 };
 use reqwest::{Request, StatusCode};
+use tracing::Instrument;
 
 use crate::credentials::Credentials;
 use crate::error::{Error, InvalidResponse, TimeoutKind};
@@ -159,15 +160,30 @@ pub(crate) async fn execute(
         }
         let request = authenticate(&template, settings)?;
         let budget = settings.attempt_timeout.min(remaining);
-        let outcome =
-            match tokio::time::timeout(budget, send(http, request, settings.body_limit)).await {
-                Ok(outcome) => outcome,
-                Err(_) if budget < settings.attempt_timeout => {
-                    Attempt::Failed(Error::Timeout(TimeoutKind::Deadline(settings.deadline)))
-                }
-                Err(_) => Attempt::Failed(Error::Timeout(TimeoutKind::Attempt(budget))),
-            };
+        // One span per attempt, inside the caller's (a walk's page span names
+        // the instance and offset): `-vv` shows where the time of each went.
+        let span = tracing::debug_span!(
+            "attempt",
+            attempt,
+            status = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        let sent = tokio::time::timeout(budget, send(http, request, settings.body_limit))
+            .instrument(span.clone())
+            .await;
+        let outcome = match sent {
+            Ok(outcome) => outcome,
+            Err(_) if budget < settings.attempt_timeout => {
+                Attempt::Failed(Error::Timeout(TimeoutKind::Deadline(settings.deadline)))
+            }
+            Err(_) => Attempt::Failed(Error::Timeout(TimeoutKind::Attempt(budget))),
+        };
         let latency_ms = now.elapsed().as_millis() as u64;
+        if let Attempt::Response(d) = &outcome {
+            span.record("status", d.status.as_u16());
+        }
+        span.record("elapsed_ms", latency_ms);
+        let in_attempt = span.enter();
 
         // Decide: done, or worth another attempt after some wait.
         let wait = match &outcome {
@@ -209,6 +225,7 @@ pub(crate) async fn execute(
             wait_ms = wait.as_millis() as u64,
             "retrying"
         );
+        drop(in_attempt);
         tokio::time::sleep(wait).await;
         attempt += 1;
     }
