@@ -10,6 +10,7 @@ mod fuzz;
 mod process;
 mod sdk_signer;
 mod spec_check;
+mod stress;
 mod tools;
 
 use std::path::PathBuf;
@@ -45,6 +46,10 @@ commands:
                   most N inputs (default 1000000) or S seconds (default 60), on stable
                   with --sanitizer none; installs cargo-fuzz 0.13.2 into
                   target/fuzz-tools; fails on any crash
+  stress [N]      build the concurrency-heavy suites once (pagination and client
+                  faults of tests/, every CLI and mock test) and run their test
+                  binaries N times in a row (default 20); stops at the first failure
+                  with the run, the binary and the failing tests
 ";
 
 fn main() -> ExitCode {
@@ -58,6 +63,7 @@ fn main() -> ExitCode {
         ["docs"] => docs::run(&workspace_root()),
         ["spec-check", rest @ ..] => spec_check::run(&workspace_root(), rest),
         ["fuzz", rest @ ..] => fuzz::run(&workspace_root(), rest),
+        ["stress", rest @ ..] => stress::run(&workspace_root(), rest),
         ["help" | "--help" | "-h"] | [] => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
