@@ -181,7 +181,7 @@ impl ClientBuilder {
     }
 
     /// Use this `reqwest::Client` (custom CA, proxy, pool settings). Its own
-    /// total timeout, if any, also applies. [`crate::tls::reqwest_builder`]
+    /// total timeout, if any, also applies. `huaweicloud_rds::tls::reqwest_builder`
     /// starts one with this crate's TLS.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);

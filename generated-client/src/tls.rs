@@ -20,8 +20,9 @@
 //!
 //! reqwest built with `rustls-no-provider` (which this crate's features turn
 //! on) has no provider of its own, so `reqwest::Client::builder().build()`
-//! panics in a program that installs none. [`reqwest_builder`] and
-//! [`plain_http_builder`] are that builder with this crate's TLS instead.
+//! panics in a program that installs none. `reqwest_builder` and
+//! `plain_http_builder` (with a TLS feature) are that builder with this
+//! crate's TLS instead.
 
 use crate::error::Error;
 
