@@ -109,7 +109,7 @@ async fn the_plain_http_builder_never_completes_a_handshake() {
 }
 
 #[test]
-fn the_default_provider_is_ring() {
+fn the_provider_is_the_one_the_features_choose() {
     let expected = if cfg!(feature = "aws-lc") {
         "aws-lc-rs"
     } else {
