@@ -337,10 +337,9 @@ fn mock() -> (tokio::runtime::Runtime, MockServer) {
         .build()
         .unwrap();
     let server = rt
-        .block_on(MockServer::start(MockConfig {
-            fault_delay: Duration::from_millis(300),
-            ..MockConfig::default()
-        }))
+        .block_on(MockServer::start(
+            MockConfig::default().fault_delay(Duration::from_millis(300)),
+        ))
         .unwrap();
     (rt, server)
 }

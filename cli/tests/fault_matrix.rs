@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use huaweicloud_rds_mock::faults::{
-    FAULT_500, FAULT_DROP_BEFORE_HEADERS, FAULT_DROP_MID_BODY, FAULT_EMPTY_BODY,
+    FAULT_500, FAULT_CLOSE_BEFORE_HEADERS, FAULT_CLOSE_MID_BODY, FAULT_EMPTY_BODY,
     FAULT_ERROR_LEGACY_KEYS, FAULT_HTML_502, FAULT_ID_TYPO, FAULT_INVALID_UTF8,
     FAULT_NON_JSON_CONTENT_TYPE, FAULT_OVERSIZE, FAULT_OVERSIZE_CHUNKED, FAULT_SAME_PAGE,
     FAULT_SHIFT, FAULT_STALL_MID_BODY, FAULT_TOTAL_COUNT_HIGH, FAULT_TOTAL_COUNT_LOW,
@@ -114,11 +114,11 @@ fn run(budget: Duration, args: &[&str], env: &[(&str, &str)]) -> Run {
 /// A mock on its own thread: stalls of 10 s, oversize bodies of 64 MiB (over
 /// the CLI's 16 MiB cap).
 fn mock() -> MockServer {
-    MockServer::start_background(MockConfig {
-        fault_delay: Duration::from_secs(10),
-        oversize_bytes: 64 << 20,
-        ..MockConfig::default()
-    })
+    MockServer::start_background(
+        MockConfig::default()
+            .fault_delay(Duration::from_secs(10))
+            .oversize_bytes(64 << 20),
+    )
     .expect("the mock starts")
 }
 
@@ -194,7 +194,7 @@ fn connection_refused_exits_1() {
 #[test]
 fn reset_before_the_headers_then_success_exits_0() {
     let server = mock();
-    server.script(INSTANCE_MYSQL, vec![Fault::DropBeforeHeaders, Fault::None]);
+    server.script(INSTANCE_MYSQL, vec![Fault::CloseBeforeHeaders, Fault::None]);
     let r = list(&server, SHORT, &[], INSTANCE_MYSQL, &["--output", "json"]);
     r.assert_exit(0);
     assert_eq!(r.json()["total_count"], 13);
@@ -208,7 +208,7 @@ fn reset_before_the_headers_every_time_exits_1() {
         &server,
         SHORT,
         &["--max-attempts", "2"],
-        FAULT_DROP_BEFORE_HEADERS,
+        FAULT_CLOSE_BEFORE_HEADERS,
         &[],
     );
     r.assert_exit(1);
@@ -216,7 +216,7 @@ fn reset_before_the_headers_every_time_exits_1() {
         r.last_line(),
         "error: transport error: sending the request failed: connection closed before message completed"
     );
-    assert_eq!(server.requests(FAULT_DROP_BEFORE_HEADERS), 2);
+    assert_eq!(server.requests(FAULT_CLOSE_BEFORE_HEADERS), 2);
 }
 
 #[test]
@@ -226,7 +226,7 @@ fn reset_mid_body_every_time_exits_1() {
         &server,
         SHORT,
         &["--max-attempts", "2"],
-        FAULT_DROP_MID_BODY,
+        FAULT_CLOSE_MID_BODY,
         &[],
     );
     r.assert_exit(1);
@@ -235,7 +235,7 @@ fn reset_mid_body_every_time_exits_1() {
         "error: transport error: connection failed while reading the body: \
          end of file before message length reached"
     );
-    assert_eq!(server.requests(FAULT_DROP_MID_BODY), 2);
+    assert_eq!(server.requests(FAULT_CLOSE_MID_BODY), 2);
 }
 
 // --- Time limits -------------------------------------------------------------
@@ -243,7 +243,7 @@ fn reset_mid_body_every_time_exits_1() {
 #[test]
 fn headers_that_never_arrive_exit_1_after_each_attempt_timed_out() {
     let server = mock();
-    let stall = Fault::Delay(Duration::from_secs(30));
+    let stall = Fault::delay(Duration::from_secs(30));
     server.script(INSTANCE_MYSQL, vec![stall.clone(), stall]);
     let r = list(
         &server,
@@ -312,7 +312,7 @@ fn server_errors_every_time_exit_1_with_the_last_error() {
         server.reset();
         let script = (1..=2)
             .map(|n| Fault::error(status, &format!("DBS.{status}.{n}"), "failed"))
-            .collect();
+            .collect::<Vec<_>>();
         server.script(INSTANCE_MYSQL, script);
         let r = list(
             &server,
@@ -703,12 +703,12 @@ fn assert_clean(r: &Run, what: &str) {
 #[test]
 fn secrets_never_reach_stdout_or_stderr_even_with_v() {
     // Accepts any credentials, so that requests reach every fault.
-    let open = MockServer::start_background(MockConfig {
-        verify_signature: false,
-        fault_delay: Duration::from_secs(10),
-        oversize_bytes: 1 << 20,
-        ..MockConfig::default()
-    })
+    let open = MockServer::start_background(
+        MockConfig::default()
+            .verify_signature(false)
+            .fault_delay(Duration::from_secs(10))
+            .oversize_bytes(1 << 20),
+    )
     .unwrap();
     let verifying = mock();
     let aksk_env = [

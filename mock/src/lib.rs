@@ -7,7 +7,7 @@
 //! use huaweicloud_rds_mock::{MockConfig, MockServer, Fault, INSTANCE_MYSQL};
 //! let server = MockServer::start(MockConfig::default()).await?;
 //! let base = server.base_url(); // http://127.0.0.1:PORT
-//! server.script(INSTANCE_MYSQL, vec![Fault::unavailable(0), Fault::None]);
+//! server.script(INSTANCE_MYSQL, [Fault::unavailable(0), Fault::None]);
 //! // ... point a client at `base`, then:
 //! assert_eq!(server.requests(INSTANCE_MYSQL), 2);
 //! server.shutdown().await;
@@ -16,6 +16,13 @@
 //!
 //! The binary `rds-mock [--port N] [--no-verify-signature]` serves the same thing and
 //! prints `listening on http://127.0.0.1:PORT`.
+//!
+//! The server is hyper's HTTP/1.1 server connection. Besides the API it serves
+//! scripted faults and arbitrary replies ([`MockServer::script`],
+//! [`MockServer::script_any`]) and records every request as it arrived
+//! ([`MockServer::received`]), so it also stands in for "a server that answers
+//! this" or "a second server that records what reaches it"
+//! ([`MockConfig::addr`], e.g. on `127.0.0.2`).
 //!
 //! # Test credentials
 //!
@@ -88,20 +95,37 @@
 //!
 //! Every response has `Content-Type: application/json` (except the faults that
 //! change it), a unique `X-Request-Id` (32 hex digits) and a `Date` header.
+//! Malformed HTTP gets hyper's bare `400` (`431` for an oversized head) and a
+//! closed connection; a request body over [`MAX_BODY_BYTES`] gets `413`.
 //!
 //! # Faults
 //!
-//! A fault is chosen for each request that passed authentication and validation:
-//! first from the instance's script ([`MockServer::script`], one [`Fault`] consumed per
-//! request, then normal behaviour), else from the fault instance rule, else none.
+//! One [`Fault`] per response, chosen from the server-wide script
+//! ([`MockServer::script_any`]), the instance's script ([`MockServer::script`]) or
+//! the fault instance's rule, in that order (see [`faults`]). [`Script`] plays its
+//! faults one per request, then stops or [repeats the last](Script::repeat_last).
 //!
-//! [`Fault`] variants: `None`; `Status { status, body, headers }` (helpers
-//! [`Fault::error`], [`Fault::throttled`], [`Fault::unavailable`] with `Retry-After`);
-//! `Delay` (before the headers); `StallMidBody`; `DropBeforeHeaders`; `DropMidBody`;
-//! `TruncatedJson` (consistent `Content-Length`); `HtmlBadGateway` (502 `text/html`);
-//! `Oversize { bytes, chunked }` (streamed, never held in memory); `EmptyBody`;
-//! `InvalidUtf8`; `WrongShape`; `NonJsonContentType`; `IdTypo` (`"id "`);
-//! `ShiftByOne` (a backup created during the walk); `TotalCountDelta(n)`; `IgnoreOffset`.
+//! | [`Fault`] | on the wire |
+//! |---|---|
+//! | `None` | the normal answer |
+//! | `Reply(Reply)` | any status, headers and body ([`Fault::error`], [`Fault::throttled`], [`Fault::unavailable`]) |
+//! | `DelayHeaders { delay, reply }` | nothing for `delay`, then the answer |
+//! | `Hang` | nothing, until the client closes |
+//! | `CloseBeforeHeaders` | FIN before any byte |
+//! | `ResetBeforeHeaders` | RST (`SO_LINGER` 0) before any byte |
+//! | `CloseMidBody { sent, reply }` | full `Content-Length`, part of the body, FIN |
+//! | `StallMidBody { sent, stall, reply }` | full `Content-Length`, part of the body, a stall (or until the client closes), the rest |
+//! | `Oversize { bytes, chunked }` | 200, a streamed JSON body of exactly `bytes`, with `Content-Length` or chunked |
+//! | `TruncatedJson` | 200, JSON cut in half, consistent `Content-Length` |
+//! | `EmptyBody`, `InvalidUtf8`, `WrongShape`, `NonJsonContentType`, `IdTypo` | 200 with that body |
+//! | `ShiftByOne`, `TotalCountDelta(n)`, `IgnoreOffset` | a page of a list that moves or lies |
+//! | `HtmlBadGateway` | 502 `text/html` page |
+//! | `Redirect { status, location }` | a 3xx with that `Location` |
+//! | `ErrorBodyIn200 { code, message }` | 200 whose body is an error object |
+//!
+//! Low-level faults (`Hang`, `CloseBeforeHeaders`, `ResetBeforeHeaders`,
+//! `CloseMidBody`, `StallMidBody`) take the socket back from hyper and close the
+//! connection afterwards.
 //!
 //! Fault instances (constants in [`faults`]; data-serving ones hold generated MySQL
 //! backups, 20 or 250):
@@ -117,8 +141,8 @@
 //! | `fault-error-nested` | 500 `{"error":{"code","message"}}`, always |
 //! | `fault-delay` | waits [`MockConfig::fault_delay`] before the headers |
 //! | `fault-stall-mid-body` | half the body, a [`MockConfig::fault_delay`] stall, the rest |
-//! | `fault-drop-before-headers` | connection closed without a response |
-//! | `fault-drop-mid-body` | connection closed after half the body |
+//! | `fault-close-before-headers` | connection closed without a response |
+//! | `fault-close-mid-body` | connection closed after half the body |
 //! | `fault-truncated-json` | 200, JSON cut in half, consistent `Content-Length` |
 //! | `fault-oversize` | 200, [`MockConfig::oversize_bytes`] of JSON with `Content-Length` |
 //! | `fault-oversize-chunked` | the same, `Transfer-Encoding: chunked` |
@@ -138,23 +162,19 @@
 
 #![warn(missing_docs)]
 
-mod auth;
+mod answer;
+mod config;
 pub mod data;
 pub mod faults;
-mod http;
+mod pipeline;
 pub mod query;
-mod timefmt;
+mod reply;
+mod request;
+mod server;
+mod state;
+mod wire;
 
-use std::collections::{HashMap, VecDeque};
-use std::io;
-use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
-use std::time::{Duration, SystemTime};
-
-use tokio::net::TcpListener;
-use tokio::sync::{oneshot, watch};
-
+pub use config::MockConfig;
 pub use data::{
     Backup, Database, Datastore, INSTANCE_EMPTY, INSTANCE_LARGE, INSTANCE_MARIADB, INSTANCE_MYSQL,
     INSTANCE_POSTGRESQL, INSTANCE_SQLSERVER, INSTANCES, Instance, LARGE_INSTANCE_BACKUPS,
@@ -162,12 +182,11 @@ pub use data::{
     QUIRK_UNKNOWN_ENUMS, Record, SAMPLE_MYSQL_INSTANCE, SAMPLE_POSTGRESQL_INSTANCE,
     SAMPLE_SQLSERVER_INSTANCE,
 };
-pub use faults::{FAULT_INSTANCES, Fault};
-pub use http::{MAX_BODY_BYTES, MAX_HEAD_BYTES, MAX_HEADERS};
-
-use crate::faults::FaultSettings;
-use crate::http::{Body, Request, Response, Service, Wire};
-use crate::query::ListQuery;
+pub use faults::{FAULT_INSTANCES, Fault, Script};
+pub use reply::Reply;
+pub use request::RecordedRequest;
+pub use server::MockServer;
+pub use wire::{MAX_BODY_BYTES, MAX_HEAD_BYTES, MAX_HEADERS};
 
 /// Project id the mock serves. Requests for any other project get `403`.
 pub const MOCK_PROJECT_ID: &str = "0483b6b16e954cb88930a360d2c4e663";
@@ -178,453 +197,6 @@ pub const MOCK_ACCESS_KEY: &str = "MOCKAK0000000000RDS1";
 pub const MOCK_SECRET_KEY: &str = "MockSK0123456789abcdefghijklmnopqrstuvwx";
 /// IAM token the mock accepts in `X-Auth-Token`. A test credential, published on purpose.
 pub const MOCK_AUTH_TOKEN: &str = "MIIMOCK-rds-token-0123456789abcdef";
-
-/// Settings of a [`MockServer`].
-#[derive(Debug, Clone)]
-pub struct MockConfig {
-    /// Address to listen on; port 0 (the default) picks a free port on `127.0.0.1`.
-    pub addr: SocketAddr,
-    /// Check credentials (default `true`). When `false`, every request is accepted,
-    /// with or without credentials.
-    pub verify_signature: bool,
-    /// Largest accepted distance between `X-Sdk-Date` and the server clock (15 minutes).
-    pub max_clock_skew: Duration,
-    /// Delay of the `fault-delay` and `fault-stall-mid-body` instances (2 s).
-    pub fault_delay: Duration,
-    /// Body size of the `fault-oversize*` instances (16 MiB).
-    pub oversize_bytes: u64,
-    /// How many received requests [`MockServer::received`] keeps (the newest; 256).
-    pub record_requests: usize,
-}
-
-impl Default for MockConfig {
-    fn default() -> Self {
-        MockConfig {
-            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            verify_signature: true,
-            max_clock_skew: Duration::from_secs(15 * 60),
-            fault_delay: Duration::from_secs(2),
-            oversize_bytes: 16 * 1024 * 1024,
-            record_requests: 256,
-        }
-    }
-}
-
-/// A request as the server received it, for tests that inspect what reached it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordedRequest {
-    /// Method.
-    pub method: String,
-    /// Request target as received: path and raw query.
-    pub target: String,
-    /// Headers as received, in order.
-    pub headers: Vec<(String, String)>,
-    /// Decoded `instance_id`, if the query had one.
-    pub instance_id: Option<String>,
-    /// The `X-Request-Id` of the answer.
-    pub request_id: String,
-}
-
-impl RecordedRequest {
-    /// The first header of this name (case-insensitive).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-struct State {
-    config: MockConfig,
-    nonce: u64,
-    seq: AtomicU64,
-    counts: Mutex<HashMap<String, u64>>,
-    total: AtomicU64,
-    scripts: Mutex<HashMap<String, VecDeque<Fault>>>,
-    recorded: Mutex<VecDeque<RecordedRequest>>,
-    extra: RwLock<HashMap<String, Arc<Instance>>>,
-}
-
-impl State {
-    fn instance(&self, id: &str) -> Option<Arc<Instance>> {
-        let extra = self.extra.read().unwrap_or_else(|e| e.into_inner());
-        extra
-            .get(id)
-            .cloned()
-            .or_else(|| data::default_instance(id))
-    }
-
-    fn answer(&self, req: &Request, request_id: &str) -> Response {
-        let Some(project) = req
-            .path
-            .strip_prefix("/v3/")
-            .and_then(|p| p.strip_suffix("/backups"))
-            .filter(|p| !p.is_empty() && !p.contains('/'))
-        else {
-            return Response::error(
-                404,
-                "APIGW.0101",
-                "The API does not exist or has not been published in the environment.",
-            );
-        };
-        if req.method != "GET" {
-            let mut r = Response::error(
-                405,
-                "APIGW.0101",
-                &format!("Method {} is not allowed; use GET.", req.method),
-            );
-            r.headers.push(("Allow".into(), "GET".into()));
-            return r;
-        }
-        if self.config.verify_signature
-            && let Err(why) = auth::authenticate(req, self.config.max_clock_skew, SystemTime::now())
-        {
-            let body = serde_json::json!({
-                "error_code": "APIGW.0301",
-                "error_msg": format!("Incorrect IAM authentication information: {why}"),
-                "request_id": request_id,
-            });
-            return Response::json(401, body.to_string().into_bytes());
-        }
-        let project = query::percent_decode(project).unwrap_or_default();
-        let header_project = req.header("x-project-id").map(str::trim);
-        if project != MOCK_PROJECT_ID || header_project.is_some_and(|p| p != project) {
-            return Response::error(
-                403,
-                "DBS.280056",
-                &format!("Invalid token: it is not valid for project {project}."),
-            );
-        }
-        let q = match query::parse_pairs(req.query.as_deref().unwrap_or(""))
-            .and_then(|p| query::parse_list_query(&p))
-        {
-            Ok(q) => q,
-            Err(e) => return Response::error(400, "DBS.280001", &e.to_string()),
-        };
-        // The spec's X-Language is a closed enum; the service refuses others.
-        if let Some(lang) = req.header("x-language")
-            && lang != "zh-cn"
-            && lang != "en-us"
-        {
-            return Response::error(
-                400,
-                "DBS.280001",
-                "Invalid parameter X-Language: must be zh-cn or en-us.",
-            );
-        }
-        let nth = self.count_of(&q.instance_id);
-        let fault = self.next_fault(&q, nth);
-        let mut q = q;
-        let mut wire = Wire::Normal;
-        match &fault {
-            Fault::Status {
-                status,
-                body,
-                headers,
-            } => {
-                let mut r = Response::json(
-                    *status,
-                    body.replace("{request_id}", request_id).into_bytes(),
-                );
-                if headers
-                    .iter()
-                    .any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
-                {
-                    r.headers.clear();
-                }
-                r.headers.extend(headers.iter().cloned());
-                return r;
-            }
-            Fault::DropBeforeHeaders => {
-                let mut r = Response::json(200, Vec::new());
-                r.wire = Wire::DropBeforeHeaders;
-                return r;
-            }
-            Fault::HtmlBadGateway => {
-                let mut r = Response::json(502, faults::BAD_GATEWAY_HTML.as_bytes().to_vec());
-                r.headers = vec![("Content-Type".into(), "text/html".into())];
-                return r;
-            }
-            Fault::EmptyBody => return Response::json(200, Vec::new()),
-            Fault::WrongShape => {
-                return Response::json(200, faults::WRONG_SHAPE_BODY.as_bytes().to_vec());
-            }
-            Fault::IgnoreOffset => q.offset = 0,
-            Fault::Delay(d) => wire = Wire::DelayHeaders(*d),
-            Fault::StallMidBody(d) => wire = Wire::StallMidBody(*d),
-            Fault::DropMidBody => wire = Wire::DropMidBody,
-            _ => {}
-        }
-        let Some(inst) = self.instance(&q.instance_id) else {
-            return Response::error(
-                404,
-                "DBS.200823",
-                &format!("The DB instance {} does not exist.", q.instance_id),
-            );
-        };
-        if let Fault::Oversize { bytes, chunked } = fault {
-            let fragment = inst
-                .records()
-                .first()
-                .map_or_else(|| "{}".to_owned(), |r| r.json().to_owned());
-            let mut r = Response::json(200, Vec::new());
-            r.body = Body::Oversize {
-                len: bytes,
-                chunked,
-                fragment,
-            };
-            return r;
-        }
-        let mut body = if fault == Fault::ShiftByOne {
-            let phantom = inst.phantom();
-            let page = inst.page_of(std::iter::once(&phantom).chain(inst.records()), &q);
-            inst.render(&page.items, i128::from(page.total_count))
-        } else {
-            let page = inst.page(&q);
-            let mut total = i128::from(page.total_count);
-            if let Fault::TotalCountDelta(d) = fault {
-                total = (total + i128::from(d)).max(0);
-            }
-            inst.render(&page.items, total)
-        };
-        let mut content_type = "application/json";
-        match fault {
-            Fault::TruncatedJson => body.truncate(body.len() / 2),
-            Fault::IdTypo => {
-                body = String::from_utf8_lossy(&body)
-                    .replace("{\"id\":", "{\"id \":")
-                    .into_bytes();
-            }
-            Fault::InvalidUtf8 => {
-                let key = b"\"name\":\"";
-                if let Some(i) = body.windows(key.len()).position(|w| w == key) {
-                    let at = i + key.len();
-                    body.splice(at..at, [0xFF, 0xFE]);
-                }
-            }
-            Fault::NonJsonContentType => content_type = "text/plain; charset=utf-8",
-            _ => {}
-        }
-        let mut r = Response::json(200, body);
-        r.headers = vec![("Content-Type".into(), content_type.into())];
-        r.wire = wire;
-        r
-    }
-
-    /// 1-based number of this request among those to `instance_id`.
-    fn count_of(&self, instance_id: &str) -> u64 {
-        lock(&self.counts).get(instance_id).copied().unwrap_or(0)
-    }
-
-    fn next_fault(&self, q: &ListQuery, nth: u64) -> Fault {
-        if let Some(f) = lock(&self.scripts)
-            .get_mut(&q.instance_id)
-            .and_then(VecDeque::pop_front)
-        {
-            return f;
-        }
-        let settings = FaultSettings {
-            delay: self.config.fault_delay,
-            oversize_bytes: self.config.oversize_bytes,
-        };
-        faults::instance_fault(&q.instance_id, nth, q.offset, settings).unwrap_or(Fault::None)
-    }
-}
-
-impl Service for State {
-    fn request_id(&self) -> String {
-        let n = self.seq.fetch_add(1, Ordering::Relaxed);
-        format!("{:016x}{n:016x}", self.nonce)
-    }
-
-    fn handle(&self, req: &Request, request_id: &str) -> Response {
-        let instance_id = req.query.as_deref().and_then(query::instance_id_of);
-        self.total.fetch_add(1, Ordering::Relaxed);
-        if let Some(id) = &instance_id {
-            *lock(&self.counts).entry(id.clone()).or_insert(0) += 1;
-        }
-        if self.config.record_requests > 0 {
-            let mut rec = lock(&self.recorded);
-            while rec.len() >= self.config.record_requests {
-                rec.pop_front();
-            }
-            rec.push_back(RecordedRequest {
-                method: req.method.clone(),
-                target: req.target.clone(),
-                headers: req.headers.clone(),
-                instance_id,
-                request_id: request_id.to_owned(),
-            });
-        }
-        self.answer(req, request_id)
-    }
-}
-
-enum Runner {
-    Task(tokio::task::JoinHandle<()>),
-    Thread(oneshot::Receiver<()>),
-}
-
-/// A running mock server. Dropping it stops it (without waiting); [`shutdown`](Self::shutdown)
-/// stops it and waits until the port is released and connections are closed.
-pub struct MockServer {
-    addr: SocketAddr,
-    state: Arc<State>,
-    stop: watch::Sender<bool>,
-    runner: Option<Runner>,
-}
-
-impl std::fmt::Debug for MockServer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MockServer")
-            .field("addr", &self.addr)
-            .field("config", &self.state.config)
-            .finish_non_exhaustive()
-    }
-}
-
-impl MockServer {
-    async fn bind(config: MockConfig) -> io::Result<(TcpListener, Arc<State>)> {
-        let listener = TcpListener::bind(config.addr).await?;
-        let addr = listener.local_addr()?;
-        let nanos = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64);
-        let nonce = nanos ^ (u64::from(addr.port()) << 48) ^ u64::from(std::process::id());
-        let state = Arc::new(State {
-            config,
-            nonce,
-            seq: AtomicU64::new(1),
-            counts: Mutex::new(HashMap::new()),
-            total: AtomicU64::new(0),
-            scripts: Mutex::new(HashMap::new()),
-            recorded: Mutex::new(VecDeque::new()),
-            extra: RwLock::new(HashMap::new()),
-        });
-        Ok((listener, state))
-    }
-
-    /// Binds and starts serving on the current tokio runtime.
-    pub async fn start(config: MockConfig) -> io::Result<MockServer> {
-        let (listener, state) = Self::bind(config).await?;
-        let addr = listener.local_addr()?;
-        let (stop, rx) = watch::channel(false);
-        let task = tokio::spawn(http::serve(listener, state.clone(), rx));
-        Ok(MockServer {
-            addr,
-            state,
-            stop,
-            runner: Some(Runner::Task(task)),
-        })
-    }
-
-    /// Binds and starts serving on a dedicated thread with its own runtime, for
-    /// synchronous tests or tests whose runtime is blocked by a synchronous client.
-    pub fn start_background(config: MockConfig) -> io::Result<MockServer> {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        let (listener, state) = rt.block_on(Self::bind(config))?;
-        let addr = listener.local_addr()?;
-        let (stop, rx) = watch::channel(false);
-        let (done_tx, done_rx) = oneshot::channel();
-        let svc = state.clone();
-        std::thread::Builder::new()
-            .name("rds-mock".into())
-            .spawn(move || {
-                rt.block_on(http::serve(listener, svc, rx));
-                let _ = done_tx.send(());
-            })?;
-        Ok(MockServer {
-            addr,
-            state,
-            stop,
-            runner: Some(Runner::Thread(done_rx)),
-        })
-    }
-
-    /// The address the server listens on.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
-    /// `http://127.0.0.1:PORT` (no trailing slash).
-    pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    /// The configuration the server runs with.
-    pub fn config(&self) -> &MockConfig {
-        &self.state.config
-    }
-
-    /// Queues faults for the next requests naming `instance_id` (one per request
-    /// that passes authentication and validation, in order; [`Fault::None`] answers
-    /// normally); afterwards the instance behaves normally again. Replaces any
-    /// faults still queued for that instance.
-    pub fn script(&self, instance_id: &str, faults: Vec<Fault>) {
-        lock(&self.state.scripts).insert(instance_id.to_owned(), faults.into());
-    }
-
-    /// Number of requests received whose query named `instance_id` (whatever the outcome).
-    pub fn requests(&self, instance_id: &str) -> u64 {
-        self.state.count_of(instance_id)
-    }
-
-    /// Number of requests received in total (parsed ones, whatever the outcome).
-    pub fn total_requests(&self) -> u64 {
-        self.state.total.load(Ordering::Relaxed)
-    }
-
-    /// The newest received requests, oldest first (at most
-    /// [`MockConfig::record_requests`]).
-    pub fn received(&self) -> Vec<RecordedRequest> {
-        lock(&self.state.recorded).iter().cloned().collect()
-    }
-
-    /// Forgets request counts, recorded requests and queued scripts.
-    pub fn reset(&self) {
-        lock(&self.state.counts).clear();
-        lock(&self.state.recorded).clear();
-        lock(&self.state.scripts).clear();
-        self.state.total.store(0, Ordering::Relaxed);
-    }
-
-    /// Adds (or replaces) an instance served by this server only.
-    pub fn insert_instance(&self, instance_id: &str, backups: &[Backup]) {
-        let inst = Arc::new(Instance::from_backups(instance_id, backups));
-        self.state
-            .extra
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(instance_id.to_owned(), inst);
-    }
-
-    /// Stops accepting, closes connections and waits until done.
-    pub async fn shutdown(mut self) {
-        let _ = self.stop.send(true);
-        match self.runner.take() {
-            Some(Runner::Task(t)) => {
-                let _ = t.await;
-            }
-            Some(Runner::Thread(done)) => {
-                let _ = done.await;
-            }
-            None => {}
-        }
-    }
-}
-
-impl Drop for MockServer {
-    fn drop(&mut self) {
-        let _ = self.stop.send(true);
-    }
-}
 
 #[cfg(test)]
 mod tests {

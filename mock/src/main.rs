@@ -27,11 +27,9 @@ struct Args {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    let config = MockConfig {
-        addr: SocketAddr::from(([127, 0, 0, 1], args.port)),
-        verify_signature: !args.no_verify_signature,
-        ..MockConfig::default()
-    };
+    let config = MockConfig::default()
+        .addr(SocketAddr::from(([127, 0, 0, 1], args.port)))
+        .verify_signature(!args.no_verify_signature);
     let server = match MockServer::start(config).await {
         Ok(s) => s,
         Err(e) => {

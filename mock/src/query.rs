@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use crate::timefmt::parse_service_time;
+use huaweicloud_rds::Timestamp;
 
 /// Default `limit` when absent.
 pub const DEFAULT_LIMIT: u64 = 100;
@@ -78,6 +78,17 @@ impl fmt::Display for ParamError {
 }
 
 impl std::error::Error for ParamError {}
+
+/// Unix seconds of a time in the service's query form `yyyy-mm-ddThh:mm:ss±hhmm`,
+/// strictly: no colon in the offset, no `Z`, no fraction (which [`Timestamp`] alone
+/// would read). Such a string is 24 bytes long with the offset sign at byte 19.
+pub(crate) fn parse_service_time(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() != 24 || !matches!(b[19], b'+' | b'-') {
+        return None;
+    }
+    s.parse::<Timestamp>().ok().map(|t| t.unix_seconds())
+}
 
 /// Percent-decodes a query component: `%XX` escapes, `+` as a space; invalid
 /// escapes are kept literally (the signer's decoder, so the mock reads a query
@@ -229,6 +240,30 @@ mod tests {
 
     fn q(raw: &str) -> Result<ListQuery, ParamError> {
         parse_list_query(&parse_pairs(raw)?)
+    }
+
+    #[test]
+    fn query_times_are_read_in_the_service_form_only() {
+        let t = Some(1_533_530_474);
+        assert_eq!(parse_service_time("2018-08-06T12:41:14+0800"), t);
+        assert_eq!(parse_service_time("2018-08-06T04:41:14-0000"), t);
+        assert!(parse_service_time("2020-02-29T00:00:00+0800").is_some());
+        for bad in [
+            "2018-08-06T12:41:14+08:00",
+            "2018-08-06T12:41:14Z",
+            "2018-08-06T12:41:14.5+0800",
+            "2018-08-06T12:41:1+08000",
+            "2018-08-06 12:41:14+0800",
+            "2018-08-06T12:41:14 0800",
+            "2018-02-30T12:41:14+0800",
+            "2018-13-01T12:41:14+0800",
+            "2018-08-06T24:00:00+0800",
+            "2018-08-06T12:41:14+0860",
+            "\u{ff12}018-08-06T12:41:14+0800",
+            "",
+        ] {
+            assert_eq!(parse_service_time(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -266,11 +266,7 @@ async fn token_auth() {
 
 #[tokio::test]
 async fn verification_off_accepts_anything() {
-    let s = start_with(MockConfig {
-        verify_signature: false,
-        ..MockConfig::default()
-    })
-    .await;
+    let s = start_with(MockConfig::default().verify_signature(false)).await;
     let url = format!(
         "{}{}?instance_id={INSTANCE_MYSQL}",
         s.base_url(),

@@ -65,11 +65,11 @@ async fn script_is_consumed_one_per_request_then_normal() {
     // A status fault can set its own content type.
     s.script(
         INSTANCE_MYSQL,
-        vec![Fault::Status {
-            status: 504,
-            body: "timeout".into(),
-            headers: vec![("Content-Type".into(), "text/plain".into())],
-        }],
+        vec![Fault::Reply(
+            Reply::new(504)
+                .header("Content-Type", "text/plain")
+                .body("timeout"),
+        )],
     );
     let r = token_get(&s, &q).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 504);
@@ -147,7 +147,7 @@ async fn delay_before_headers() {
         .timeout(Duration::from_millis(100));
     s.script(
         INSTANCE_MYSQL,
-        vec![Fault::Delay(Duration::from_millis(600))],
+        vec![Fault::delay(Duration::from_millis(600))],
     );
     let e = r.send().await.unwrap_err();
     assert!(e.is_timeout(), "{e}");
@@ -186,7 +186,7 @@ async fn stall_mid_body() {
     // Scripted, with reqwest: the body completes after the stall.
     s.script(
         INSTANCE_MYSQL,
-        vec![Fault::StallMidBody(Duration::from_millis(200))],
+        vec![Fault::stall_mid_body(Duration::from_millis(200))],
     );
     let t = Instant::now();
     let (st, body) = get_json(&s, &format!("instance_id={INSTANCE_MYSQL}")).await;
@@ -199,11 +199,11 @@ async fn drop_before_headers() {
     let s = start().await;
     let out = raw(
         &s,
-        &raw_get(&format!("instance_id={FAULT_DROP_BEFORE_HEADERS}")),
+        &raw_get(&format!("instance_id={FAULT_CLOSE_BEFORE_HEADERS}")),
     )
     .await;
     assert!(out.is_empty(), "{:?}", String::from_utf8_lossy(&out));
-    s.script(INSTANCE_MYSQL, vec![Fault::DropBeforeHeaders]);
+    s.script(INSTANCE_MYSQL, vec![Fault::CloseBeforeHeaders]);
     // A fresh client: no pooled connection that could be retried.
     let e = common::token_get_with(
         &common::client(),
@@ -227,12 +227,12 @@ async fn drop_before_headers() {
 #[tokio::test]
 async fn drop_mid_body() {
     let s = start().await;
-    let out = raw(&s, &raw_get(&format!("instance_id={FAULT_DROP_MID_BODY}"))).await;
+    let out = raw(&s, &raw_get(&format!("instance_id={FAULT_CLOSE_MID_BODY}"))).await;
     let (st, headers, body) = split_response(&out);
     assert_eq!(st, 200);
     let announced: usize = header(&headers, "content-length").unwrap().parse().unwrap();
     assert_eq!(body.len(), announced / 2);
-    s.script(INSTANCE_MYSQL, vec![Fault::DropMidBody]);
+    s.script(INSTANCE_MYSQL, vec![Fault::close_mid_body()]);
     let r = token_get(&s, &format!("instance_id={INSTANCE_MYSQL}"))
         .send()
         .await

@@ -109,7 +109,12 @@ async fn mutated_requests_are_answered_or_closed_without_panics() {
         answered += 1;
         let (status, headers, _) = common::split_response(&out);
         assert!((100..600).contains(&status), "{status}");
-        assert!(common::header(&headers, "x-request-id").is_some() || status == 100);
+        // hyper refuses malformed heads itself (400, 431) before the mock sees them.
+        let refused_by_hyper = matches!(status, 400 | 431);
+        assert!(
+            common::header(&headers, "x-request-id").is_some() || status == 100 || refused_by_hyper,
+            "{status}"
+        );
     }
     assert!(answered > 200, "{answered}");
     assert_eq!(PANICS.load(Ordering::SeqCst), 0);

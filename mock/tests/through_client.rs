@@ -40,11 +40,11 @@ async fn within<T>(test: impl Future<Output = T>) -> T {
 }
 
 async fn start() -> MockServer {
-    MockServer::start(MockConfig {
-        fault_delay: MOCK_FAULT_DELAY,
-        oversize_bytes: OVERSIZE,
-        ..MockConfig::default()
-    })
+    MockServer::start(
+        MockConfig::default()
+            .fault_delay(MOCK_FAULT_DELAY)
+            .oversize_bytes(OVERSIZE),
+    )
     .await
     .expect("the mock starts")
 }
@@ -1248,7 +1248,7 @@ async fn timing_and_connection_fault_instances() {
 
         // Connections closed before or during the answer: transport errors, retried.
         let c = client(&s);
-        for inst in [FAULT_DROP_BEFORE_HEADERS, FAULT_DROP_MID_BODY] {
+        for inst in [FAULT_CLOSE_BEFORE_HEADERS, FAULT_CLOSE_MID_BODY] {
             let e = c.list_backups(&ListBackups::new(inst)).await.unwrap_err();
             assert!(matches!(e, Error::Transport { .. }), "{inst}: {e:?}");
             assert_eq!(s.requests(inst), 3, "{inst}");
@@ -1474,17 +1474,17 @@ async fn scripted_faults() {
             (Fault::error(500, "DBS.108000", "x"), "500"),
             (Fault::error(504, "APIGW.0103", "x"), "504"),
             (Fault::HtmlBadGateway, "502 html"),
-            (Fault::Delay(long), "delay"),
-            (Fault::StallMidBody(long), "stall"),
-            (Fault::DropBeforeHeaders, "drop before headers"),
-            (Fault::DropMidBody, "drop mid body"),
+            (Fault::delay(long), "delay"),
+            (Fault::stall_mid_body(long), "stall"),
+            (Fault::CloseBeforeHeaders, "drop before headers"),
+            (Fault::close_mid_body(), "drop mid body"),
         ] {
             let (r, n) = run(vec![fault], plain()).await;
             normal(r, ctx);
             assert_eq!(n, 2, "{ctx}");
         }
         let (r, n) = run(
-            vec![Fault::throttled(0), Fault::DropBeforeHeaders, Fault::None],
+            vec![Fault::throttled(0), Fault::CloseBeforeHeaders, Fault::None],
             plain(),
         )
         .await;
@@ -1495,7 +1495,7 @@ async fn scripted_faults() {
         let (r, n) = run(
             vec![
                 Fault::unavailable(0),
-                Fault::DropMidBody,
+                Fault::close_mid_body(),
                 Fault::error(502, "APIGW.0202", "last"),
             ],
             plain(),
@@ -1504,36 +1504,34 @@ async fn scripted_faults() {
         let e = r.unwrap_err();
         assert_api(&e, 502, Some("APIGW.0202"), "last", &s);
         assert_eq!(n, 3);
-        let (r, n) = run(vec![Fault::Delay(long); 3], plain()).await;
+        let (r, n) = run(vec![Fault::delay(long); 3], plain()).await;
         let e = r.unwrap_err();
         assert!(
             matches!(e, Error::Timeout(TimeoutKind::Attempt(d)) if d == SHORT_ATTEMPT),
             "{e:?}"
         );
         assert_eq!(n, 3);
-        let (r, n) = run(vec![Fault::DropBeforeHeaders; 3], plain()).await;
+        let (r, n) = run(vec![Fault::CloseBeforeHeaders; 3], plain()).await;
         assert!(matches!(r, Err(Error::Transport { .. })), "{r:?}");
         assert_eq!(n, 3);
 
         // Final answers: not retried.
         let (r, n) = run(
-            vec![Fault::Status {
-                status: 409,
-                body: r#"{"error_code":"DBS.0001","error_msg":"busy","request_id":"{request_id}"}"#
-                    .into(),
-                headers: vec![],
-            }],
+            vec![Fault::Reply(Reply::json(
+                409,
+                r#"{"error_code":"DBS.0001","error_msg":"busy","request_id":"{request_id}"}"#,
+            ))],
             plain(),
         )
         .await;
         assert_api(&r.unwrap_err(), 409, Some("DBS.0001"), "busy", &s);
         assert_eq!(n, 1);
         let (r, n) = run(
-            vec![Fault::Status {
-                status: 404,
-                body: "not here".into(),
-                headers: vec![("Content-Type".into(), "text/plain".into())],
-            }],
+            vec![Fault::Reply(
+                Reply::new(404)
+                    .header("Content-Type", "text/plain")
+                    .body("not here"),
+            )],
             plain(),
         )
         .await;
@@ -1625,7 +1623,7 @@ async fn scripted_faults() {
 
         // A script through the generated builder: retried the same way.
         s.reset();
-        s.script(INSTANCE_MYSQL, vec![Fault::throttled(0), Fault::DropMidBody]);
+        s.script(INSTANCE_MYSQL, vec![Fault::throttled(0), Fault::close_mid_body()]);
         let page = c
             .generated()
             .list_backups()
@@ -1637,7 +1635,7 @@ async fn scripted_faults() {
             .into_inner();
         check_page(&page, &mysql, &Filter::default(), "generated, scripted");
         assert_eq!(s.requests(INSTANCE_MYSQL), 3);
-        s.script(INSTANCE_MYSQL, vec![Fault::DropBeforeHeaders; 3]);
+        s.script(INSTANCE_MYSQL, vec![Fault::CloseBeforeHeaders; 3]);
         let e = Error::from_generated(
             c.generated()
                 .list_backups()

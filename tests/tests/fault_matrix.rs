@@ -19,14 +19,14 @@ use huaweicloud_rds::{
     ListBackups, ResponseParseError, TimeoutKind,
 };
 use huaweicloud_rds_mock::faults::{
-    FAULT_500, FAULT_DROP_BEFORE_HEADERS, FAULT_DROP_MID_BODY, FAULT_EMPTY_BODY,
+    FAULT_500, FAULT_CLOSE_BEFORE_HEADERS, FAULT_CLOSE_MID_BODY, FAULT_EMPTY_BODY,
     FAULT_ERROR_LEGACY_KEYS, FAULT_ERROR_NESTED, FAULT_FLAKY_503, FAULT_HTML_502, FAULT_ID_TYPO,
     FAULT_INVALID_UTF8, FAULT_NON_JSON_CONTENT_TYPE, FAULT_OVERSIZE, FAULT_OVERSIZE_CHUNKED,
     FAULT_STALL_MID_BODY, FAULT_TRUNCATED_JSON, FAULT_WRONG_SHAPE,
 };
 use huaweicloud_rds_mock::{
     Fault, INSTANCE_MYSQL, MOCK_ACCESS_KEY, MockServer, QUIRK_EXTRA_FIELDS, QUIRK_NULL_OPTIONALS,
-    QUIRK_TIME_OFFSETS, QUIRK_UNKNOWN_ENUMS,
+    QUIRK_TIME_OFFSETS, QUIRK_UNKNOWN_ENUMS, Reply,
 };
 use support::{client, client_for, guarded, mock};
 
@@ -114,7 +114,7 @@ async fn connection_refused_is_retried_then_a_transport_error() {
 async fn reset_before_the_headers_is_retried_then_succeeds() {
     guarded(Duration::from_secs(1), async {
         let server = mock().await;
-        server.script(INSTANCE_MYSQL, vec![Fault::DropBeforeHeaders, Fault::None]);
+        server.script(INSTANCE_MYSQL, vec![Fault::CloseBeforeHeaders, Fault::None]);
         let c = client(&server).build().unwrap();
         page_of(list(&c, INSTANCE_MYSQL).await, MYSQL_BACKUPS);
         assert_eq!(server.requests(INSTANCE_MYSQL), 2);
@@ -127,12 +127,12 @@ async fn reset_before_the_headers_every_time_is_a_transport_error() {
     guarded(Duration::from_secs(1), async {
         let server = mock().await;
         let c = client(&server).max_attempts(4).build().unwrap();
-        let message = transport_message(list(&c, FAULT_DROP_BEFORE_HEADERS).await);
+        let message = transport_message(list(&c, FAULT_CLOSE_BEFORE_HEADERS).await);
         assert_eq!(
             message,
             "sending the request failed: connection closed before message completed"
         );
-        assert_eq!(server.requests(FAULT_DROP_BEFORE_HEADERS), 4);
+        assert_eq!(server.requests(FAULT_CLOSE_BEFORE_HEADERS), 4);
     })
     .await;
 }
@@ -141,7 +141,7 @@ async fn reset_before_the_headers_every_time_is_a_transport_error() {
 async fn reset_mid_body_is_retried_then_succeeds() {
     guarded(Duration::from_secs(1), async {
         let server = mock().await;
-        server.script(INSTANCE_MYSQL, vec![Fault::DropMidBody, Fault::None]);
+        server.script(INSTANCE_MYSQL, vec![Fault::close_mid_body(), Fault::None]);
         let c = client(&server).build().unwrap();
         page_of(list(&c, INSTANCE_MYSQL).await, MYSQL_BACKUPS);
         assert_eq!(server.requests(INSTANCE_MYSQL), 2);
@@ -154,12 +154,12 @@ async fn reset_mid_body_every_time_is_a_body_transport_error() {
     guarded(Duration::from_secs(1), async {
         let server = mock().await;
         let c = client(&server).build().unwrap();
-        let message = transport_message(list(&c, FAULT_DROP_MID_BODY).await);
+        let message = transport_message(list(&c, FAULT_CLOSE_MID_BODY).await);
         assert!(
             message.starts_with("connection failed while reading the body"),
             "{message}"
         );
-        assert_eq!(server.requests(FAULT_DROP_MID_BODY), 3);
+        assert_eq!(server.requests(FAULT_CLOSE_MID_BODY), 3);
     })
     .await;
 }
@@ -170,7 +170,7 @@ async fn reset_mid_body_every_time_is_a_body_transport_error() {
 async fn headers_that_never_arrive_time_out_every_attempt() {
     guarded(Duration::from_secs(1), async {
         let server = mock().await;
-        let stall = Fault::Delay(Duration::from_secs(30));
+        let stall = Fault::delay(Duration::from_secs(30));
         server.script(INSTANCE_MYSQL, vec![stall.clone(), stall.clone(), stall]);
         let c = client(&server)
             .attempt_timeout(Duration::from_millis(200))
@@ -196,7 +196,7 @@ async fn late_headers_time_out_then_the_retry_succeeds() {
         let server = mock().await;
         server.script(
             INSTANCE_MYSQL,
-            vec![Fault::Delay(Duration::from_secs(30)), Fault::None],
+            vec![Fault::delay(Duration::from_secs(30)), Fault::None],
         );
         let c = client(&server)
             .attempt_timeout(Duration::from_millis(200))
@@ -273,12 +273,13 @@ async fn throttled_with_retry_after_seconds_then_success() {
 }
 
 fn throttled_until(at: SystemTime) -> Fault {
-    Fault::Status {
-        status: 429,
-        body: r#"{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached."}"#
-            .into(),
-        headers: vec![("Retry-After".into(), httpdate::fmt_http_date(at))],
-    }
+    Fault::Reply(
+        Reply::json(
+            429,
+            r#"{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached."}"#,
+        )
+        .header("Retry-After", httpdate::fmt_http_date(at)),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -384,7 +385,7 @@ async fn server_errors_every_time_use_every_attempt_and_keep_the_last_error() {
                         &format!("attempt {n} failed"),
                     )
                 })
-                .collect();
+                .collect::<Vec<_>>();
             server.script(INSTANCE_MYSQL, script);
             let err = list(&c, INSTANCE_MYSQL).await.unwrap_err();
             let request_id = last_request_id(&server);

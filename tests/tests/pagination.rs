@@ -28,7 +28,7 @@ use huaweicloud_rds_mock::faults::{
 };
 use huaweicloud_rds_mock::{
     Fault, INSTANCE_EMPTY, INSTANCE_LARGE, INSTANCE_MARIADB, INSTANCE_MYSQL, INSTANCE_POSTGRESQL,
-    INSTANCE_SQLSERVER, LARGE_INSTANCE_BACKUPS,
+    INSTANCE_SQLSERVER, LARGE_INSTANCE_BACKUPS, Reply,
 };
 use support::{
     assert_no_duplicates, capture_logs, client, guarded, ids, insert_plain_instance, logs, mock,
@@ -236,11 +236,7 @@ async fn a_transient_empty_page_is_recovered_by_the_second_pass() {
         let server = mock().await;
         let instance = "walk-empty-page";
         let expected = insert_plain_instance(&server, instance, 250);
-        let empty = Fault::Status {
-            status: 200,
-            body: r#"{"backups":[],"total_count":250}"#.into(),
-            headers: Vec::new(),
-        };
+        let empty = Fault::Reply(Reply::json(200, r#"{"backups":[],"total_count":250}"#));
         server.script(instance, vec![Fault::None, empty]);
         let c = client(&server).build().unwrap();
         let (all, error) = drain(c.list_all(ListBackups::new(instance), walk(1))).await;
@@ -358,7 +354,10 @@ async fn total_count_that_never_settles_ends_incomplete_after_three_passes() {
             Fault::TotalCountDelta(10),
             Fault::TotalCountDelta(10),
         ];
-        server.script(instance, pass.iter().cycle().take(9).cloned().collect());
+        server.script(
+            instance,
+            pass.iter().cycle().take(9).cloned().collect::<Vec<_>>(),
+        );
         let c = client(&server).build().unwrap();
         let (all, error) = drain(c.list_all(ListBackups::new(instance), walk(1))).await;
         assert!(ids(&all) == expected);
@@ -477,7 +476,7 @@ async fn list_instances_walks_a_bounded_number_of_instances_at_once() {
             INSTANCE_MARIADB,
         ];
         for i in instances {
-            server.script(i, vec![Fault::Delay(Duration::from_millis(600))]);
+            server.script(i, vec![Fault::delay(Duration::from_millis(600))]);
         }
         let requests = instances.iter().map(|i| ListBackups::new(*i)).collect();
         let options = WalkOptions::default()

@@ -80,12 +80,12 @@ impl Shown {
 /// distinctive ones reach every fault), with short stalls and a 4 MiB
 /// oversize body.
 async fn open_mock() -> MockServer {
-    mock_with(MockConfig {
-        verify_signature: false,
-        fault_delay: Duration::from_secs(10),
-        oversize_bytes: 4 << 20,
-        ..MockConfig::default()
-    })
+    mock_with(
+        MockConfig::default()
+            .verify_signature(false)
+            .fault_delay(Duration::from_secs(10))
+            .oversize_bytes(4 << 20),
+    )
     .await
 }
 
@@ -392,11 +392,7 @@ async fn escaping_path_values_are_refused_before_sending() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_reaches_the_server_for_the_accepted_values() {
     guarded(Duration::from_secs(1), async {
-        let server = mock_with(MockConfig {
-            verify_signature: false,
-            ..MockConfig::default()
-        })
-        .await;
+        let server = mock_with(MockConfig::default().verify_signature(false)).await;
         for (project, path) in [
             (MOCK_PROJECT_ID, format!("/v3/{MOCK_PROJECT_ID}/backups")),
             ("a b", "/v3/a%20b/backups".to_owned()),

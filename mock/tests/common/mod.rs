@@ -28,11 +28,11 @@ impl std::ops::Deref for Ctx {
 
 /// A server with short fault delays and a 1 MiB oversize body.
 pub async fn start() -> Ctx {
-    start_with(MockConfig {
-        fault_delay: Duration::from_millis(300),
-        oversize_bytes: 1024 * 1024,
-        ..MockConfig::default()
-    })
+    start_with(
+        MockConfig::default()
+            .fault_delay(Duration::from_millis(300))
+            .oversize_bytes(1024 * 1024),
+    )
     .await
 }
 

@@ -29,11 +29,11 @@ pub async fn guarded<T>(budget: Duration, body: impl Future<Output = T>) -> T {
 /// stall for 10 s (longer than any attempt timeout used here), and the
 /// oversize faults send 8 GiB (more than a test could ever read in time).
 pub async fn mock() -> MockServer {
-    mock_with(MockConfig {
-        fault_delay: Duration::from_secs(10),
-        oversize_bytes: 8 << 30,
-        ..MockConfig::default()
-    })
+    mock_with(
+        MockConfig::default()
+            .fault_delay(Duration::from_secs(10))
+            .oversize_bytes(8 << 30),
+    )
     .await
 }
 

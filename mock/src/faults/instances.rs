@@ -1,107 +1,12 @@
-//! Fault injection: what can go wrong, and on which instances it goes wrong.
-//!
-//! A fault is chosen per request, after authentication and parameter validation
-//! succeeded:
-//! 1. if a script was set for the request's `instance_id`
-//!    ([`MockServer::script`](crate::MockServer::script)), its next fault is consumed;
-//! 2. otherwise, if the `instance_id` is one of the fault instances listed in
-//!    [`FAULT_INSTANCES`], that instance's rule decides;
-//! 3. otherwise nothing goes wrong.
+//! The fault instances: instance ids whose requests always (or on a rule) go wrong.
 //!
 //! Fault instances that answer with data serve generated MySQL 8.0 backups of their own
 //! (20 backups, or 250 for the paging faults), so they can be listed like any instance.
 
 use std::time::Duration;
 
-/// What goes wrong with one response.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fault {
-    /// Nothing: the normal answer.
-    None,
-    /// Answer with this status, body and extra headers instead of the normal answer.
-    /// `Content-Type` is `application/json` unless `headers` sets one. The text
-    /// `{request_id}` in `body` is replaced by the response's `X-Request-Id`.
-    Status {
-        /// HTTP status code.
-        status: u16,
-        /// Response body.
-        body: String,
-        /// Extra headers, e.g. `("Retry-After", "1")`.
-        headers: Vec<(String, String)>,
-    },
-    /// Wait this long before sending anything, then answer normally.
-    Delay(Duration),
-    /// Send the headers and half of the normal body, wait this long, then send the rest.
-    StallMidBody(Duration),
-    /// Close the connection without answering.
-    DropBeforeHeaders,
-    /// Send the headers (with the full `Content-Length`) and half of the body, then close.
-    DropMidBody,
-    /// `200` with the normal body cut in half; `Content-Length` is that of the cut body.
-    TruncatedJson,
-    /// `502 Bad Gateway` with an HTML page (`text/html`), as a proxy would send.
-    HtmlBadGateway,
-    /// `200` `application/json` with a body of exactly `bytes` bytes (valid JSON: the
-    /// same backup repeated, then blanks), streamed in 64 KiB pieces without being
-    /// held in memory; with `Content-Length`, or `Transfer-Encoding: chunked`.
-    Oversize {
-        /// Body length in bytes.
-        bytes: u64,
-        /// Chunked transfer encoding instead of `Content-Length`.
-        chunked: bool,
-    },
-    /// `200` with an empty body (`Content-Length: 0`).
-    EmptyBody,
-    /// `200` with the normal body, except that the first backup's `name` starts with
-    /// the bytes `FF FE` (not UTF-8).
-    InvalidUtf8,
-    /// `200` with JSON of the wrong shape: `backups` an object, `total_count` a string.
-    WrongShape,
-    /// `200` with the normal JSON body but `Content-Type: text/plain; charset=utf-8`.
-    NonJsonContentType,
-    /// `200` with the normal body, except that every backup's `id` key is written
-    /// `"id "` (the typo of the documented SQL Server sample).
-    IdTypo,
-    /// Answer as if a new backup had been created just before this request: the list
-    /// gains one backup at its head, so every item moves one place down and
-    /// `total_count` grows by one.
-    ShiftByOne,
-    /// Report `total_count` off by this much (items unchanged); clamped at 0.
-    TotalCountDelta(i64),
-    /// Ignore `offset` (answer as if it were 0).
-    IgnoreOffset,
-}
-
-impl Fault {
-    /// A status fault with the service's JSON error body
-    /// `{"error_code": code, "error_msg": msg}` and no extra header.
-    pub fn error(status: u16, code: &str, msg: &str) -> Fault {
-        Fault::Status {
-            status,
-            body: serde_json::json!({"error_code": code, "error_msg": msg}).to_string(),
-            headers: Vec::new(),
-        }
-    }
-
-    /// `429` as the API gateway throttles: `APIGW.0308` with `request_id` in the body
-    /// and `Retry-After: {seconds}`.
-    pub fn throttled(retry_after_secs: u64) -> Fault {
-        Fault::Status {
-            status: 429,
-            body: r#"{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached.","request_id":"{request_id}"}"#.into(),
-            headers: vec![("Retry-After".into(), retry_after_secs.to_string())],
-        }
-    }
-
-    /// `503` `DBS.108000` with `Retry-After: {seconds}`.
-    pub fn unavailable(retry_after_secs: u64) -> Fault {
-        Fault::Status {
-            status: 503,
-            body: r#"{"error_code":"DBS.108000","error_msg":"Service unavailable."}"#.into(),
-            headers: vec![("Retry-After".into(), retry_after_secs.to_string())],
-        }
-    }
-}
+use super::Fault;
+use crate::reply::Reply;
 
 /// `502` with an HTML page, always.
 pub const FAULT_HTML_502: &str = "fault-html-502";
@@ -123,9 +28,9 @@ pub const FAULT_DELAY: &str = "fault-delay";
 /// Sends half the body, stalls [`MockConfig::fault_delay`](crate::MockConfig::fault_delay), then the rest.
 pub const FAULT_STALL_MID_BODY: &str = "fault-stall-mid-body";
 /// Closes the connection before any response byte.
-pub const FAULT_DROP_BEFORE_HEADERS: &str = "fault-drop-before-headers";
+pub const FAULT_CLOSE_BEFORE_HEADERS: &str = "fault-close-before-headers";
 /// Closes the connection after the headers and half the body.
-pub const FAULT_DROP_MID_BODY: &str = "fault-drop-mid-body";
+pub const FAULT_CLOSE_MID_BODY: &str = "fault-close-mid-body";
 /// `200` with the JSON body cut in half (consistent `Content-Length`).
 pub const FAULT_TRUNCATED_JSON: &str = "fault-truncated-json";
 /// `200` with a body of [`MockConfig::oversize_bytes`](crate::MockConfig::oversize_bytes), with `Content-Length`.
@@ -179,8 +84,11 @@ pub const FAULT_INSTANCES: &[(&str, &str)] = &[
         FAULT_STALL_MID_BODY,
         "half the body, a fault_delay stall, then the rest",
     ),
-    (FAULT_DROP_BEFORE_HEADERS, "connection closed, no response"),
-    (FAULT_DROP_MID_BODY, "connection closed after half the body"),
+    (FAULT_CLOSE_BEFORE_HEADERS, "connection closed, no response"),
+    (
+        FAULT_CLOSE_MID_BODY,
+        "connection closed after half the body",
+    ),
     (
         FAULT_TRUNCATED_JSON,
         "200, JSON cut in half, consistent Content-Length",
@@ -244,20 +152,18 @@ pub(crate) fn instance_fault(id: &str, nth: u64, offset: u64, s: FaultSettings) 
         FAULT_429 => Fault::throttled(1),
         FAULT_FLAKY_503 if nth % 2 == 1 => Fault::unavailable(0),
         FAULT_FLAKY_503 => Fault::None,
-        FAULT_ERROR_LEGACY_KEYS => Fault::Status {
-            status: 400,
-            body: r#"{"errorCode":"DBS.280001","errorMsg":"Invalid parameter."}"#.into(),
-            headers: Vec::new(),
-        },
-        FAULT_ERROR_NESTED => Fault::Status {
-            status: 500,
-            body: r#"{"error":{"code":"DBS.108000","message":"Internal error.","request_id":"{request_id}"}}"#.into(),
-            headers: Vec::new(),
-        },
-        FAULT_DELAY => Fault::Delay(s.delay),
-        FAULT_STALL_MID_BODY => Fault::StallMidBody(s.delay),
-        FAULT_DROP_BEFORE_HEADERS => Fault::DropBeforeHeaders,
-        FAULT_DROP_MID_BODY => Fault::DropMidBody,
+        FAULT_ERROR_LEGACY_KEYS => Fault::Reply(Reply::json(
+            400,
+            r#"{"errorCode":"DBS.280001","errorMsg":"Invalid parameter."}"#,
+        )),
+        FAULT_ERROR_NESTED => Fault::Reply(Reply::json(
+            500,
+            r#"{"error":{"code":"DBS.108000","message":"Internal error.","request_id":"{request_id}"}}"#,
+        )),
+        FAULT_DELAY => Fault::delay(s.delay),
+        FAULT_STALL_MID_BODY => Fault::stall_mid_body(s.delay),
+        FAULT_CLOSE_BEFORE_HEADERS => Fault::CloseBeforeHeaders,
+        FAULT_CLOSE_MID_BODY => Fault::close_mid_body(),
         FAULT_TRUNCATED_JSON => Fault::TruncatedJson,
         FAULT_OVERSIZE => Fault::Oversize {
             bytes: s.oversize_bytes,
@@ -281,12 +187,6 @@ pub(crate) fn instance_fault(id: &str, nth: u64, offset: u64, s: FaultSettings) 
         _ => return None,
     })
 }
-
-/// The HTML page of [`Fault::HtmlBadGateway`].
-pub(crate) const BAD_GATEWAY_HTML: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
-
-/// The body of [`Fault::WrongShape`].
-pub(crate) const WRONG_SHAPE_BODY: &str = r#"{"backups":{"id":"43e4feaab48f11e89039fa163ebaa7e4br01","name":"xxxx.xxx"},"total_count":"1"}"#;
 
 #[cfg(test)]
 mod tests {

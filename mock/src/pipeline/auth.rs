@@ -6,18 +6,32 @@ use std::time::{Duration, SystemTime};
 
 use huaweicloud_signer::{self as signing, RequestParts, SecretKey};
 
-use crate::http::Request;
+use crate::answer::Answer;
+use crate::config::MockConfig;
+use crate::request::RecordedRequest;
 use crate::{MOCK_ACCESS_KEY, MOCK_AUTH_TOKEN, MOCK_SECRET_KEY};
 
 static SECRET: LazyLock<SecretKey> = LazyLock::new(|| SecretKey::new(MOCK_SECRET_KEY));
 
+/// `401` `APIGW.0301` (with `request_id` in the body) unless the request carries
+/// valid credentials or the server does not check them.
+pub(super) fn check(config: &MockConfig, req: &RecordedRequest) -> Result<(), Answer> {
+    if !config.verify_signature {
+        return Ok(());
+    }
+    authenticate(req, config.max_clock_skew, SystemTime::now()).map_err(|why| {
+        let body = serde_json::json!({
+            "error_code": "APIGW.0301",
+            "error_msg": format!("Incorrect IAM authentication information: {why}"),
+            "request_id": req.request_id,
+        });
+        Answer::json(401, body.to_string().into_bytes())
+    })
+}
+
 /// Checks the credentials of `req`. `Err` carries the reason that follows
 /// `Incorrect IAM authentication information: ` in the 401 body.
-pub(crate) fn authenticate(
-    req: &Request,
-    max_skew: Duration,
-    now: SystemTime,
-) -> Result<(), String> {
+fn authenticate(req: &RecordedRequest, max_skew: Duration, now: SystemTime) -> Result<(), String> {
     if let Some(token) = req.header("x-auth-token") {
         return if token.trim() == MOCK_AUTH_TOKEN {
             Ok(())
@@ -28,7 +42,7 @@ pub(crate) fn authenticate(
     if req.header("authorization").is_none() {
         return Err("no X-Auth-Token and no Authorization header".into());
     }
-    let pairs = signing::parse_query(req.query.as_deref().unwrap_or(""));
+    let pairs = signing::parse_query(req.query().unwrap_or(""));
     let query: Vec<(&str, &str)> = pairs
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -41,7 +55,7 @@ pub(crate) fn authenticate(
     let parts = RequestParts {
         method: &req.method,
         host: "",
-        path: &req.path,
+        path: req.path(),
         query: &query,
         headers: &headers,
         body: &req.body,
