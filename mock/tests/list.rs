@@ -4,28 +4,9 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{get_json, ids, start, token_get};
+use common::{epoch, get_json, ids, start, token_get};
 use huaweicloud_rds_mock::*;
 use serde_json::{Value, json};
-
-/// Start second of a service-form time, for order checks.
-fn epoch(t: &str) -> i64 {
-    // yyyy-mm-ddThh:mm:ss±hhmm only (the well-formed instances).
-    let n = |a: usize, b: usize| t[a..b].parse::<i64>().unwrap();
-    let (y, mo, d) = (n(0, 4), n(5, 7), n(8, 10));
-    let (y2, m2) = if mo <= 2 {
-        (y - 1, mo + 9)
-    } else {
-        (y, mo - 3)
-    };
-    let era = y2.div_euclid(400);
-    let yoe = y2 - era * 400;
-    let doy = (153 * m2 + 2) / 5 + d - 1;
-    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
-    let sign = if &t[19..20] == "-" { -1 } else { 1 };
-    days * 86_400 + n(11, 13) * 3600 + n(14, 16) * 60 + n(17, 19)
-        - sign * (n(20, 22) * 3600 + n(22, 24) * 60)
-}
 
 fn assert_newest_first(body: &Value) {
     let items = body["backups"].as_array().unwrap();
@@ -140,7 +121,6 @@ async fn ties_are_ordered_by_id() {
 #[tokio::test]
 async fn large_instance_walks_in_100_pages() {
     let s = start().await;
-    let started = std::time::Instant::now();
     let mut seen = Vec::new();
     let mut last: Option<(i64, String)> = None;
     for page in 0..100 {
@@ -171,8 +151,6 @@ async fn large_instance_walks_in_100_pages() {
         LARGE_INSTANCE_BACKUPS
     );
     assert_eq!(s.requests(INSTANCE_LARGE), 100);
-    // Generous bound for a debug build on a loaded machine; the point is "not seconds per page".
-    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
     // Past the end: an empty page with the full count.
     let (_, body) = get_json(&s, &format!("instance_id={INSTANCE_LARGE}&offset=10000")).await;
     assert_eq!(

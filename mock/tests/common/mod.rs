@@ -176,6 +176,13 @@ pub fn split_response(bytes: &[u8]) -> (u16, Vec<(String, String)>, Vec<u8>) {
     (status, headers, bytes[end + 4..].to_vec())
 }
 
+/// Unix seconds of a time as the mock writes it (read by the client's `Timestamp`).
+pub fn epoch(t: &str) -> i64 {
+    t.parse::<huaweicloud_rds::Timestamp>()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unix_seconds()
+}
+
 pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
         .iter()

@@ -1,0 +1,13 @@
+//! The mock exercised through the client crate: every filter, every
+//! parameter rule, every fault and the signature checks, as `RdsClient` and the
+//! generated builder (`client.generated()`) see them. The other test files talk raw
+//! HTTP and test the wire; this one tests what a caller of the client gets.
+//!
+//! Expected pages are computed here from the mock's exported data set (each
+//! record's JSON), with the documented semantics written out again below, not by
+//! calling the mock's own filter code.
+
+mod data;
+mod faults;
+mod rules;
+mod support;
