@@ -164,6 +164,7 @@
 
 mod answer;
 mod config;
+mod credentials;
 pub mod data;
 pub mod faults;
 mod pipeline;
@@ -175,6 +176,7 @@ mod state;
 mod wire;
 
 pub use config::MockConfig;
+pub use credentials::{MOCK_ACCESS_KEY, MOCK_AUTH_TOKEN, MOCK_PROJECT_ID, MOCK_SECRET_KEY};
 pub use data::{
     Backup, Database, Datastore, INSTANCE_EMPTY, INSTANCE_LARGE, INSTANCE_MARIADB, INSTANCE_MYSQL,
     INSTANCE_POSTGRESQL, INSTANCE_SQLSERVER, INSTANCES, Instance, LARGE_INSTANCE_BACKUPS,
@@ -187,16 +189,6 @@ pub use reply::Reply;
 pub use request::RecordedRequest;
 pub use server::MockServer;
 pub use wire::{MAX_BODY_BYTES, MAX_HEAD_BYTES, MAX_HEADERS};
-
-/// Project id the mock serves. Requests for any other project get `403`.
-pub const MOCK_PROJECT_ID: &str = "0483b6b16e954cb88930a360d2c4e663";
-/// Access key (AK) the mock accepts in `Authorization: SDK-HMAC-SHA256 Access=...`.
-/// A test credential, not a secret.
-pub const MOCK_ACCESS_KEY: &str = "MOCKAK0000000000RDS1";
-/// Secret key (SK) paired with [`MOCK_ACCESS_KEY`]. A test credential, published on purpose.
-pub const MOCK_SECRET_KEY: &str = "MockSK0123456789abcdefghijklmnopqrstuvwx";
-/// IAM token the mock accepts in `X-Auth-Token`. A test credential, published on purpose.
-pub const MOCK_AUTH_TOKEN: &str = "MIIMOCK-rds-token-0123456789abcdef";
 
 #[cfg(test)]
 mod tests {

@@ -1,8 +1,8 @@
 //! Deterministic generation: ids, names and whole instances from a seed, so that
 //! every run serves the same data.
 
+use super::clock::{BEIJING_MINUTES, epoch_of, service_time};
 use super::model::{Backup, Database, Datastore, Instance, Record};
-use super::{BEIJING_MINUTES, epoch_of, service_time};
 
 /// SplitMix64: a tiny, well-mixed deterministic generator.
 #[derive(Debug, Clone)]

@@ -6,7 +6,10 @@ use std::sync::{Arc, LazyLock, OnceLock};
 
 use super::generate::{Spec, from_specs, generate_mysql};
 use super::model::{Backup, Database, Datastore, Instance};
-use super::quirks::quirks;
+use super::quirks::{
+    QUIRK_EXTRA_FIELDS, QUIRK_LOWERCASE_ENGINE, QUIRK_NULL_OPTIONALS, QUIRK_TIME_OFFSETS,
+    QUIRK_UNKNOWN_ENUMS, quirks,
+};
 
 /// MySQL 8.0 instance with 13 backups: `auto`, `manual` and `incremental`, in all four
 /// states, `associated_with_ddm` on some manual and automatic backups,
@@ -36,20 +39,6 @@ pub const SAMPLE_POSTGRESQL_INSTANCE: &str = "a48e43ff268f4c0e879652d65e63d0fbin
 /// Instance of the page's SQL Server sample: its one backup, corrected (`id` key
 /// without the trailing space), with `databases` `user01` and `user02`.
 pub const SAMPLE_SQLSERVER_INSTANCE: &str = "a48e43ff268f4c0e879652d65e63d0fbin04";
-/// Quirk: values outside the documented enumerations: type `snapshot`,
-/// status `ARCHIVED`, engine `openGauss` (plus one backup with known values).
-pub const QUIRK_UNKNOWN_ENUMS: &str = "quirk-unknown-enums";
-/// Quirk: engine written in lower case (`mysql`); the page says the type is case-insensitive.
-pub const QUIRK_LOWERCASE_ENGINE: &str = "quirk-lowercase-engine";
-/// Quirk: unknown extra fields on backups, on `datastore` and at the top level of
-/// the body (`links`), which clients must ignore.
-pub const QUIRK_EXTRA_FIELDS: &str = "quirk-extra-fields";
-/// Quirk: optional fields present as JSON `null` (`databases`, `associated_with_ddm`,
-/// `min_data_volume_capacity_for_restore`) and an empty `databases` array.
-pub const QUIRK_NULL_OPTIONALS: &str = "quirk-null-optionals";
-/// Quirk: times with a `+08:00` offset and with `Z` instead of `+0800`.
-pub const QUIRK_TIME_OFFSETS: &str = "quirk-time-offsets";
-
 /// Every instance of the default data set (without the fault instances, see
 /// [`FAULT_INSTANCES`](crate::faults::FAULT_INSTANCES)) with a one-line description.
 pub const INSTANCES: &[(&str, &str)] = &[

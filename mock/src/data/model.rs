@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::epoch_of;
+use super::clock::epoch_of;
 use crate::query::ListQuery;
 
 /// `datastore` of a backup: engine and version.

@@ -4,11 +4,21 @@
 use serde_json::{Value, json};
 
 use super::generate::hex_id;
-use super::instances::{
-    QUIRK_EXTRA_FIELDS, QUIRK_LOWERCASE_ENGINE, QUIRK_NULL_OPTIONALS, QUIRK_TIME_OFFSETS,
-    QUIRK_UNKNOWN_ENUMS,
-};
 use super::model::{Instance, Record};
+
+/// Quirk: values outside the documented enumerations: type `snapshot`,
+/// status `ARCHIVED`, engine `openGauss` (plus one backup with known values).
+pub const QUIRK_UNKNOWN_ENUMS: &str = "quirk-unknown-enums";
+/// Quirk: engine written in lower case (`mysql`); the page says the type is case-insensitive.
+pub const QUIRK_LOWERCASE_ENGINE: &str = "quirk-lowercase-engine";
+/// Quirk: unknown extra fields on backups, on `datastore` and at the top level of
+/// the body (`links`), which clients must ignore.
+pub const QUIRK_EXTRA_FIELDS: &str = "quirk-extra-fields";
+/// Quirk: optional fields present as JSON `null` (`databases`, `associated_with_ddm`,
+/// `min_data_volume_capacity_for_restore`) and an empty `databases` array.
+pub const QUIRK_NULL_OPTIONALS: &str = "quirk-null-optionals";
+/// Quirk: times with a `+08:00` offset and with `Z` instead of `+0800`.
+pub const QUIRK_TIME_OFFSETS: &str = "quirk-time-offsets";
 
 /// A JSON backup for the quirk instances.
 fn quirk(

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use super::Fault;
+use super::fault::Fault;
 use crate::reply::Reply;
 
 /// `502` with an HTML page, always.

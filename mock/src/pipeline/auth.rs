@@ -8,8 +8,8 @@ use huaweicloud_signer::{self as signing, RequestParts, SecretKey};
 
 use crate::answer::Answer;
 use crate::config::MockConfig;
+use crate::credentials::{MOCK_ACCESS_KEY, MOCK_AUTH_TOKEN, MOCK_SECRET_KEY};
 use crate::request::RecordedRequest;
-use crate::{MOCK_ACCESS_KEY, MOCK_AUTH_TOKEN, MOCK_SECRET_KEY};
 
 static SECRET: LazyLock<SecretKey> = LazyLock::new(|| SecretKey::new(MOCK_SECRET_KEY));
 

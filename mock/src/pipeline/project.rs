@@ -1,8 +1,8 @@
 //! The project: the path's `project_id` (and `X-Project-Id`, when sent) must be the
 //! mock's.
 
-use crate::MOCK_PROJECT_ID;
 use crate::answer::Answer;
+use crate::credentials::MOCK_PROJECT_ID;
 use crate::query;
 use crate::request::RecordedRequest;
 
