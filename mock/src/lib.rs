@@ -142,11 +142,13 @@
 //! | `fault-delay` | waits [`MockConfig::fault_delay`] before the headers |
 //! | `fault-stall-mid-body` | half the body, a [`MockConfig::fault_delay`] stall, the rest |
 //! | `fault-close-before-headers` | connection closed without a response |
+//! | `fault-reset-before-headers` | connection reset (RST) without a response |
 //! | `fault-close-mid-body` | connection closed after half the body |
 //! | `fault-truncated-json` | 200, JSON cut in half, consistent `Content-Length` |
 //! | `fault-oversize` | 200, [`MockConfig::oversize_bytes`] of JSON with `Content-Length` |
 //! | `fault-oversize-chunked` | the same, `Transfer-Encoding: chunked` |
 //! | `fault-empty-body` | 200, empty body |
+//! | `fault-error-body-in-200` | 200 whose body is the error object `DBS.108000` "Internal error." |
 //! | `fault-invalid-utf8` | 200, invalid UTF-8 inside a string |
 //! | `fault-wrong-shape` | 200, `backups` an object and `total_count` a string |
 //! | `fault-non-json-content-type` | 200, JSON labelled `text/plain` |

@@ -224,3 +224,22 @@ async fn a_second_server_can_listen_on_another_loopback_address() {
     );
     assert_eq!(other.received()[0].header("host"), Some("127.0.0.1"));
 }
+
+#[tokio::test]
+async fn the_new_fault_instances_reset_and_answer_an_error_object_in_a_200() {
+    let s = start().await;
+    let mut c = TcpStream::connect(s.addr()).await.unwrap();
+    c.write_all(&common::raw_get(&format!(
+        "instance_id={}",
+        faults::FAULT_RESET_BEFORE_HEADERS
+    )))
+    .await
+    .unwrap();
+    let mut out = Vec::new();
+    let err = c.read_to_end(&mut out).await.unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::ConnectionReset, "{err}");
+    let q = format!("instance_id={}", faults::FAULT_ERROR_BODY_IN_200);
+    let (st, body) = common::get_json(&s, &q).await;
+    assert_eq!((st, body["error_code"].as_str()), (200, Some("DBS.108000")));
+    assert_eq!(body["request_id"].as_str().map(str::len), Some(32));
+}

@@ -29,6 +29,8 @@ pub const FAULT_DELAY: &str = "fault-delay";
 pub const FAULT_STALL_MID_BODY: &str = "fault-stall-mid-body";
 /// Closes the connection before any response byte.
 pub const FAULT_CLOSE_BEFORE_HEADERS: &str = "fault-close-before-headers";
+/// Resets the connection (RST) before any response byte.
+pub const FAULT_RESET_BEFORE_HEADERS: &str = "fault-reset-before-headers";
 /// Closes the connection after the headers and half the body.
 pub const FAULT_CLOSE_MID_BODY: &str = "fault-close-mid-body";
 /// `200` with the JSON body cut in half (consistent `Content-Length`).
@@ -39,6 +41,8 @@ pub const FAULT_OVERSIZE: &str = "fault-oversize";
 pub const FAULT_OVERSIZE_CHUNKED: &str = "fault-oversize-chunked";
 /// `200` with an empty body.
 pub const FAULT_EMPTY_BODY: &str = "fault-empty-body";
+/// `200` whose body is the error object `{"error_code": "DBS.108000", ...}`.
+pub const FAULT_ERROR_BODY_IN_200: &str = "fault-error-body-in-200";
 /// `200` with invalid UTF-8 inside a string.
 pub const FAULT_INVALID_UTF8: &str = "fault-invalid-utf8";
 /// `200` with JSON of the wrong shape.
@@ -85,6 +89,7 @@ pub const FAULT_INSTANCES: &[(&str, &str)] = &[
         "half the body, a fault_delay stall, then the rest",
     ),
     (FAULT_CLOSE_BEFORE_HEADERS, "connection closed, no response"),
+    (FAULT_RESET_BEFORE_HEADERS, "connection reset, no response"),
     (
         FAULT_CLOSE_MID_BODY,
         "connection closed after half the body",
@@ -102,6 +107,10 @@ pub const FAULT_INSTANCES: &[(&str, &str)] = &[
         "200, oversize_bytes of JSON, chunked",
     ),
     (FAULT_EMPTY_BODY, "200, empty body"),
+    (
+        FAULT_ERROR_BODY_IN_200,
+        "200 whose body is an error object (DBS.108000)",
+    ),
     (FAULT_INVALID_UTF8, "200, invalid UTF-8 in a string"),
     (
         FAULT_WRONG_SHAPE,
@@ -163,6 +172,7 @@ pub(crate) fn instance_fault(id: &str, nth: u64, offset: u64, s: FaultSettings) 
         FAULT_DELAY => Fault::delay(s.delay),
         FAULT_STALL_MID_BODY => Fault::stall_mid_body(s.delay),
         FAULT_CLOSE_BEFORE_HEADERS => Fault::CloseBeforeHeaders,
+        FAULT_RESET_BEFORE_HEADERS => Fault::ResetBeforeHeaders,
         FAULT_CLOSE_MID_BODY => Fault::close_mid_body(),
         FAULT_TRUNCATED_JSON => Fault::TruncatedJson,
         FAULT_OVERSIZE => Fault::Oversize {
@@ -174,6 +184,7 @@ pub(crate) fn instance_fault(id: &str, nth: u64, offset: u64, s: FaultSettings) 
             chunked: true,
         },
         FAULT_EMPTY_BODY => Fault::EmptyBody,
+        FAULT_ERROR_BODY_IN_200 => Fault::error_body_in_200("DBS.108000", "Internal error."),
         FAULT_INVALID_UTF8 => Fault::InvalidUtf8,
         FAULT_WRONG_SHAPE => Fault::WrongShape,
         FAULT_NON_JSON_CONTENT_TYPE => Fault::NonJsonContentType,
