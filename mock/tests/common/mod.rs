@@ -12,6 +12,14 @@ use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+/// Runs a test body, failing instead of hanging if it takes longer than `limit`:
+/// only a hang should ever reach it.
+pub async fn guarded<T>(limit: Duration, body: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(limit, body)
+        .await
+        .unwrap_or_else(|_| panic!("the test did not finish within {limit:?}"))
+}
+
 /// A running server and one client for it (building a client per request is slow
 /// in debug builds). Derefs to the server.
 pub struct Ctx {

@@ -7,6 +7,8 @@
 //! record's JSON), with the documented semantics written out again below, not by
 //! calling the mock's own filter code.
 
+#[path = "../common/mod.rs"]
+mod common;
 mod data;
 mod faults;
 mod rules;

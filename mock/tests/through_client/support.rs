@@ -16,8 +16,6 @@ use huaweicloud_rds_mock::data::default_instance;
 use huaweicloud_rds_mock::*;
 use serde_json::Value;
 
-/// Outer limit of every test: a hang fails instead of blocking the run.
-pub const OUTER: Duration = Duration::from_secs(60);
 /// `MockConfig::fault_delay`: how long `fault-delay` and `fault-stall-mid-body` wait.
 pub const MOCK_FAULT_DELAY: Duration = Duration::from_millis(1000);
 /// A per-attempt timeout well below [`MOCK_FAULT_DELAY`].
@@ -27,10 +25,9 @@ pub const OVERSIZE: u64 = 256 * 1024;
 /// The client's body cap: above any page (a page of 100 is about 40 kB), below [`OVERSIZE`].
 pub const BODY_LIMIT: usize = 96 * 1024;
 
+/// Runs a test body under the shared hang guard (60 s).
 pub async fn within<T>(test: impl Future<Output = T>) -> T {
-    tokio::time::timeout(OUTER, test)
-        .await
-        .expect("the test finishes in time")
+    crate::common::guarded(Duration::from_secs(60), test).await
 }
 
 pub async fn start() -> MockServer {
