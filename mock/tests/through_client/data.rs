@@ -310,10 +310,14 @@ async fn offset_limit_total_count_and_a_full_walk() {
             .unwrap();
         check_page(&page, &large, &Filter::default(), "large, defaults");
         assert_eq!(page.backups.len(), 100);
-        // Every backup, in the service's order, one request per page.
+        // Every backup, in the service's order, one request per page (a
+        // sequential walk: the count is only a promise at concurrency 1).
         s.reset();
         let all = c
-            .collect_all(ListBackups::new(INSTANCE_LARGE), WalkOptions::default())
+            .collect_all(
+                ListBackups::new(INSTANCE_LARGE),
+                WalkOptions::default().concurrency(1),
+            )
             .await
             .unwrap();
         let (_, want) = expect(
