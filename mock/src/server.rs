@@ -27,8 +27,8 @@ impl wire::Service for State {
 
     fn handle(&self, mut request: RecordedRequest) -> Answer {
         request.instance_id = request.query().and_then(query::instance_id_of);
-        self.receive(&request);
-        pipeline::answer(self, &request)
+        let nth = self.receive(&request);
+        pipeline::answer(self, &request, nth)
     }
 }
 

@@ -67,12 +67,18 @@ impl State {
             .insert(inst.id().to_owned(), Arc::new(inst));
     }
 
-    /// Counts and records a received request.
-    pub fn receive(&self, request: &RecordedRequest) {
+    /// Counts and records a received request; its number among the requests
+    /// naming its instance (1-based), if it names one. The number is the one the
+    /// count gave this request: reading the count again later could give two
+    /// concurrent requests the same number.
+    pub fn receive(&self, request: &RecordedRequest) -> Option<u64> {
         self.total.fetch_add(1, Ordering::Relaxed);
-        if let Some(id) = &request.instance_id {
-            *lock(&self.counts).entry(id.clone()).or_insert(0) += 1;
-        }
+        let nth = request.instance_id.as_ref().map(|id| {
+            let mut counts = lock(&self.counts);
+            let count = counts.entry(id.clone()).or_insert(0);
+            *count += 1;
+            *count
+        });
         if self.config.record_requests > 0 {
             let mut rec = lock(&self.recorded);
             while rec.len() >= self.config.record_requests {
@@ -80,6 +86,7 @@ impl State {
             }
             rec.push_back(request.clone());
         }
+        nth
     }
 
     pub fn connected(&self) {

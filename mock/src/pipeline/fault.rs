@@ -6,9 +6,9 @@ use crate::query::ListQuery;
 use crate::reply::Reply;
 use crate::state::State;
 
-/// The fault for a validated request: the instance's script, else the fault
-/// instance's rule, else none.
-pub(super) fn choose(state: &State, q: &ListQuery) -> Fault {
+/// The fault for a validated request, the `nth` naming its instance: the
+/// instance's script, else the fault instance's rule, else none.
+pub(super) fn choose(state: &State, q: &ListQuery, nth: Option<u64>) -> Fault {
     if let Some(f) = state.next_scripted_fault(&q.instance_id) {
         return f;
     }
@@ -16,7 +16,7 @@ pub(super) fn choose(state: &State, q: &ListQuery) -> Fault {
         delay: state.config.fault_delay,
         oversize_bytes: state.config.oversize_bytes,
     };
-    let nth = state.count_of(&q.instance_id);
+    let nth = nth.unwrap_or_else(|| state.count_of(&q.instance_id));
     faults::instance_fault(&q.instance_id, nth, q.offset, settings).unwrap_or(Fault::None)
 }
 

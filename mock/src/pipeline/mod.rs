@@ -17,8 +17,8 @@ use crate::query::ListQuery;
 use crate::request::RecordedRequest;
 use crate::state::State;
 
-/// The answer to `req`.
-pub(crate) fn answer(state: &State, req: &RecordedRequest) -> Answer {
+/// The answer to `req`, the `nth` request naming its instance.
+pub(crate) fn answer(state: &State, req: &RecordedRequest, nth: Option<u64>) -> Answer {
     let request_id = req.request_id.as_str();
     let any = state.next_any_fault();
     if let Some(done) = any
@@ -30,7 +30,7 @@ pub(crate) fn answer(state: &State, req: &RecordedRequest) -> Answer {
     let (answer, fault) = match checked(state, req) {
         Err(refused) => (refused, any),
         Ok(query) => {
-            let fault = any.unwrap_or_else(|| fault::choose(state, &query));
+            let fault = any.unwrap_or_else(|| fault::choose(state, &query, nth));
             if let Some(done) = fault::standalone(&fault, request_id) {
                 return done;
             }
@@ -49,4 +49,51 @@ fn checked(state: &State, req: &RecordedRequest) -> Result<ListQuery, Answer> {
     auth::check(&state.config, req)?;
     project::check(&project, req)?;
     params::check(req)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answer::Body;
+    use crate::config::MockConfig;
+    use crate::credentials::MOCK_PROJECT_ID;
+    use crate::faults::FAULT_SAME_PAGE;
+
+    fn request(offset: u32) -> RecordedRequest {
+        RecordedRequest {
+            method: "GET".into(),
+            target: format!(
+                "/v3/{MOCK_PROJECT_ID}/backups?instance_id={FAULT_SAME_PAGE}&offset={offset}"
+            ),
+            headers: vec![("host".into(), "127.0.0.1".into())],
+            body: Vec::new(),
+            instance_id: Some(FAULT_SAME_PAGE.into()),
+            request_id: "r".into(),
+        }
+    }
+
+    fn total_and_first_id(a: &Answer) -> (u64, String) {
+        let Body::Bytes(b) = &a.body else {
+            panic!("{a:?}")
+        };
+        let v: serde_json::Value = serde_json::from_slice(b).unwrap();
+        (
+            v["total_count"].as_u64().unwrap(),
+            v["backups"][0]["id"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    #[test]
+    fn a_request_keeps_the_number_it_was_counted_with() {
+        // Two requests counted before either is answered, as under concurrency:
+        // only the second is the second request, whatever the answering order.
+        let state = State::new(MockConfig::default().verify_signature(false), 0);
+        let (first, second) = (request(100), request(100));
+        let n1 = state.receive(&first);
+        let n2 = state.receive(&second);
+        assert_eq!((n1, n2), (Some(1), Some(2)));
+        let offset_0 = total_and_first_id(&answer(&state, &request(0), Some(99)));
+        assert_eq!(total_and_first_id(&answer(&state, &second, n2)), offset_0);
+        assert_ne!(total_and_first_id(&answer(&state, &first, n1)), offset_0);
+    }
 }
