@@ -182,7 +182,10 @@ impl ClientBuilder {
 
     /// Use this `reqwest::Client` (custom CA, proxy, pool settings). Its own
     /// total timeout, if any, also applies. `huaweicloud_rds::tls::reqwest_builder`
-    /// starts one with this crate's TLS.
+    /// starts one with this crate's TLS and, as the default client, no
+    /// redirects and no `Referer`: a client that follows redirects sends the
+    /// credentials to the host a `Location` names before this crate sees the
+    /// answer.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self

@@ -29,6 +29,16 @@ pub enum Error {
     /// The service answered with an error status (boxed: it is the largest
     /// variant by far and errors travel through many `Result`s).
     Api(Box<ApiError>),
+    /// The service answered with a redirect (3xx). The API never redirects,
+    /// so it is not followed: nothing was sent to the `Location`.
+    Redirect {
+        /// The 3xx status.
+        status: StatusCode,
+        /// Where the answer pointed, as sent.
+        location: Option<String>,
+        /// `X-Request-Id` of the answer, when it had one.
+        request_id: Option<String>,
+    },
     /// The connection failed: refused, reset, TLS, DNS.
     Transport {
         /// What failed, in a few words.
@@ -108,9 +118,21 @@ impl Error {
         }
     }
 
-    /// The HTTP status, when the service answered with an error.
+    pub(crate) fn redirect(status: StatusCode, headers: &HeaderMap) -> Self {
+        Error::Redirect {
+            status,
+            location: header_str(headers, "location"),
+            request_id: header_str(headers, "x-request-id"),
+        }
+    }
+
+    /// The HTTP status, when the service answered with an error or a
+    /// redirect.
     pub fn status(&self) -> Option<StatusCode> {
-        self.api().map(|api| api.status)
+        match self {
+            Error::Redirect { status, .. } => Some(*status),
+            _ => self.api().map(|api| api.status),
+        }
     }
 
     /// The service's `error_code` (`DBS.280001`, `APIGW.0308`), when it
@@ -128,7 +150,10 @@ impl Error {
     /// The request id to quote to support (`X-Request-Id`, or the body's
     /// `request_id`), when the service answered.
     pub fn request_id(&self) -> Option<&str> {
-        self.api().and_then(|api| api.request_id.as_deref())
+        match self {
+            Error::Redirect { request_id, .. } => request_id.as_deref(),
+            _ => self.api().and_then(|api| api.request_id.as_deref()),
+        }
     }
 
     /// Whether the service asked the caller to slow down: HTTP 429, or API
@@ -154,7 +179,8 @@ impl Error {
             Error::InvalidRequest { .. }
             | Error::Config(_)
             | Error::InvalidResponse(_)
-            | Error::Incomplete { .. } => false,
+            | Error::Incomplete { .. }
+            | Error::Redirect { .. } => false,
         }
     }
 
@@ -207,6 +233,24 @@ impl fmt::Display for Error {
             }
             Error::Config(message) => write!(f, "invalid client configuration: {message}"),
             Error::Api(api) => api.fmt(f),
+            Error::Redirect {
+                status,
+                location,
+                request_id,
+            } => {
+                write!(f, "HTTP {}", status.as_u16())?;
+                if let Some(reason) = status.canonical_reason() {
+                    write!(f, " {reason}")?;
+                }
+                match location {
+                    Some(location) => write!(f, ": redirect to {location} not followed")?,
+                    None => write!(f, ": redirect without a Location, not followed")?,
+                }
+                if let Some(id) = request_id {
+                    write!(f, " (request id {id})")?;
+                }
+                Ok(())
+            }
             Error::Transport { message, .. } => write!(f, "transport error: {message}"),
             Error::Timeout(TimeoutKind::Attempt(d)) => {
                 write!(f, "timed out: no complete response within {}", secs(*d))
@@ -318,6 +362,30 @@ impl ApiError {
             retry_after: crate::retry::retry_after(headers, SystemTime::now()),
         }
     }
+}
+
+impl ApiError {
+    /// The error a 2xx answer carries instead of a page: a body that is an
+    /// error object (any shape [`ApiError::from_response`] reads) and has no
+    /// `backups`. `None` for anything else, pages included.
+    pub(crate) fn from_success_body(
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Option<Self> {
+        // A page names `backups` (first, as the service writes it): that
+        // check ends the search early and keeps pages from being parsed twice.
+        if contains(body, b"\"backups\"") {
+            return None;
+        }
+        let fields = ErrorFields::from_body(body);
+        (fields.code.is_some() || fields.msg.is_some())
+            .then(|| ApiError::from_response(status, headers, body))
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 fn skew(a: SystemTime, b: SystemTime) -> Option<Duration> {
@@ -538,11 +606,59 @@ mod tests {
                 false,
                 false,
             ),
+            (
+                Error::redirect(StatusCode::FOUND, &HeaderMap::new()),
+                false,
+                false,
+            ),
         ];
         for (error, throttling, retryable) in cases {
             assert_eq!(error.is_throttling(), throttling, "{error:?}");
             assert_eq!(error.is_retryable(), retryable, "{error:?}");
         }
+    }
+
+    #[test]
+    fn an_error_object_in_a_success_body_is_an_api_error() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", HeaderValue::from_static("r200"));
+        let body = br#"{"error_code":"DBS.280343","error_msg":"Backup query failed."}"#;
+        let e = ApiError::from_success_body(StatusCode::OK, &headers, body).expect("an error");
+        assert_eq!(
+            e.to_string(),
+            "HTTP 200 OK: DBS.280343: Backup query failed. (request id r200)"
+        );
+        // Pages, and bodies that are neither, are left to the parser.
+        for body in [
+            &br#"{"backups": [], "total_count": 0}"#[..],
+            br#"{"total_count": 0, "backups": [], "error_msg": "x"}"#,
+            br#"{"total_count": 0}"#,
+            b"",
+            b"<html></html>",
+        ] {
+            assert_eq!(
+                ApiError::from_success_body(StatusCode::OK, &headers, body),
+                None
+            );
+        }
+    }
+
+    #[test]
+    fn a_redirect_names_its_status_and_location() {
+        let mut headers = HeaderMap::new();
+        headers.insert("location", HeaderValue::from_static("http://127.0.0.2:9/x"));
+        let e = Error::redirect(StatusCode::FOUND, &headers);
+        assert_eq!(
+            e.to_string(),
+            "HTTP 302 Found: redirect to http://127.0.0.2:9/x not followed"
+        );
+        assert_eq!(e.status(), Some(StatusCode::FOUND));
+        assert_eq!((e.code(), e.request_id()), (None, None));
+        let e = Error::redirect(StatusCode::TEMPORARY_REDIRECT, &HeaderMap::new());
+        assert_eq!(
+            e.to_string(),
+            "HTTP 307 Temporary Redirect: redirect without a Location, not followed"
+        );
     }
 
     #[test]

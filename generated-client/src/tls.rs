@@ -96,7 +96,7 @@ mod rustls_config {
 /// on the machine).
 #[cfg(any(feature = "rustls", feature = "aws-lc"))]
 pub fn reqwest_builder() -> Result<reqwest::ClientBuilder, Error> {
-    Ok(reqwest::Client::builder().tls_backend_preconfigured(rustls_config::verifying()?))
+    Ok(without_redirects().tls_backend_preconfigured(rustls_config::verifying()?))
 }
 
 /// `reqwest::Client::builder()` for a client that only ever talks plain
@@ -105,7 +105,7 @@ pub fn reqwest_builder() -> Result<reqwest::ClientBuilder, Error> {
 /// fails its handshake.
 #[cfg(any(feature = "rustls", feature = "aws-lc"))]
 pub fn plain_http_builder() -> Result<reqwest::ClientBuilder, Error> {
-    Ok(reqwest::Client::builder().tls_backend_preconfigured(rustls_config::trusting_nothing()?))
+    Ok(without_redirects().tls_backend_preconfigured(rustls_config::trusting_nothing()?))
 }
 
 /// The crypto provider this build uses: `ring`, `aws-lc-rs`, or `none` when
@@ -129,6 +129,16 @@ pub(crate) fn builder_for(https: bool) -> Result<reqwest::ClientBuilder, Error> 
     #[cfg(not(any(feature = "rustls", feature = "aws-lc")))]
     {
         let _ = https;
-        Ok(reqwest::Client::builder())
+        Ok(without_redirects())
     }
+}
+
+/// `reqwest::Client::builder()` that follows no redirect and sends no
+/// `Referer`. The API never redirects; following one would send the token or
+/// the signature to whatever host the `Location` names (a 3xx is an error,
+/// see the transport), and a `Referer` would carry the full URL with it.
+fn without_redirects() -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .referer(false)
 }

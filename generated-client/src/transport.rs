@@ -26,7 +26,7 @@ use reqwest::{Request, StatusCode};
 use tracing::Instrument;
 
 use crate::credentials::Credentials;
-use crate::error::{Error, InvalidResponse, TimeoutKind};
+use crate::error::{ApiError, Error, InvalidResponse, TimeoutKind};
 use crate::generated::Client;
 use crate::retry::{self, RetryPolicy};
 use crate::signing;
@@ -367,6 +367,10 @@ async fn send(http: &reqwest::Client, request: Request, limit: usize) -> Attempt
         Ok(r) => r,
         Err(e) => return Attempt::Failed(Error::transport(e)),
     };
+    // The HTTP client follows no redirect; neither does the call.
+    if response.status().is_redirection() {
+        return Attempt::Failed(Error::redirect(response.status(), response.headers()));
+    }
     let too_large = Attempt::Failed(Error::InvalidResponse(InvalidResponse::TooLarge { limit }));
     // Refuse a declared size over the cap before reading a byte of it.
     let declared = response
@@ -390,9 +394,17 @@ async fn send(http: &reqwest::Client, request: Request, limit: usize) -> Attempt
             Err(e) => return Attempt::Failed(Error::transport(e)),
         }
     }
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    // Reported as the error it is, not as a page with no `backups`.
+    if status.is_success()
+        && let Some(api) = ApiError::from_success_body(status, &headers, &body)
+    {
+        return Attempt::Failed(Error::Api(Box::new(api)));
+    }
     Attempt::Response(Delivered {
-        status: response.status(),
-        headers: std::mem::take(response.headers_mut()),
+        status,
+        headers,
         body: Bytes::from(body),
     })
 }
