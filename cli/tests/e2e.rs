@@ -3,43 +3,26 @@
 //! `--mock` runs start the mock inside the binary; runs that need faults or a
 //! token start a mock here and point `--endpoint` at it.
 
+mod support;
+
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use huaweicloud_rds_mock::{
     INSTANCE_LARGE, INSTANCE_MYSQL, INSTANCE_SQLSERVER, LARGE_INSTANCE_BACKUPS, MOCK_AUTH_TOKEN,
     MOCK_PROJECT_ID, MockConfig, MockServer, SAMPLE_SQLSERVER_INSTANCE,
 };
+use support::{Run, against, cli, mock_with};
 
-const BIN: &str = env!("CARGO_BIN_EXE_rds-backups");
-
-/// Run the binary with a clean environment (no credentials leak in).
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .stdin(Stdio::null())
-        .output()
-        .expect("rds-backups runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("UTF-8 stdout")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+/// Run the binary with the runner's clean environment.
+fn run(args: &[&str]) -> Run {
+    cli().args(args).run()
 }
 
 fn last_line(text: &str) -> &str {
     text.lines().last().unwrap_or("")
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
 }
 
 #[test]
@@ -55,8 +38,8 @@ fn all_pages_as_ndjson_with_concurrency() {
         "--output",
         "ndjson",
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let text = stdout(&o);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    let text = o.stdout.clone();
     let ids: Vec<String> = text
         .lines()
         .map(|l| {
@@ -88,8 +71,8 @@ fn one_page_json_has_the_service_total() {
         "--output",
         "json",
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let v = json(&o);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    let v = o.json();
     assert_eq!(v["backups"].as_array().unwrap().len(), 7);
     assert_eq!(v["total_count"], LARGE_INSTANCE_BACKUPS);
 }
@@ -104,8 +87,8 @@ fn documented_sample_is_printed_in_the_api_shape() {
         "--output",
         "json",
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let v = json(&o);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    let v = o.json();
     let b = &v["backups"][0];
     assert_eq!(b["id"], "43e4feaab48f11e89039fa163ebaa7e4br04");
     assert_eq!(b["begin_time"], "2018-08-06T12:41:14+0800");
@@ -127,8 +110,8 @@ fn several_instances_count_what_was_printed() {
         "--output",
         "json",
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let v = json(&o);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    let v = o.json();
     let backups = v["backups"].as_array().unwrap();
     assert_eq!(v["total_count"], backups.len());
     let instances: Vec<&str> = backups
@@ -163,8 +146,10 @@ fn filters_reach_the_service() {
         "--output",
         "ndjson",
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let lines: Vec<serde_json::Value> = stdout(&o)
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    let lines: Vec<serde_json::Value> = o
+        .stdout
+        .clone()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
@@ -182,8 +167,8 @@ fn table_output_has_aligned_columns() {
         "--output",
         "table",
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let text = stdout(&o);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    let text = o.stdout.clone();
     let mut lines = text.lines();
     let header = lines.next().unwrap();
     assert!(header.starts_with("ID "), "{header}");
@@ -198,9 +183,9 @@ fn table_output_has_aligned_columns() {
 #[test]
 fn unknown_instance_exits_1_with_the_api_error() {
     let o = run(&["--mock", "list", "--instance-id", "no-such-instance"]);
-    assert_eq!(o.status.code(), Some(1));
-    let err = stderr(&o);
-    let line = last_line(&err);
+    assert_eq!(o.code, Some(1));
+    let err = &o.stderr;
+    let line = last_line(err);
     assert!(
         line.starts_with("error: HTTP 404 Not Found: DBS.200823: "),
         "{line}"
@@ -254,7 +239,7 @@ fn invalid_values_exit_2_and_send_nothing() {
         &["--mock", "list"],
     ] {
         let o = run(args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert_eq!(o.code, Some(2), "{args:?}: {}", o.stderr);
         assert!(o.stdout.is_empty(), "{args:?}");
     }
 }
@@ -271,9 +256,9 @@ fn end_before_begin_names_the_rule() {
         "--end-time",
         "2018-08-06T10:41:14+08:00",
     ]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.code, Some(2));
     assert!(
-        last_line(&stderr(&o))
+        o.last_line()
             .starts_with("error: invalid request: `end_time` must be later than begin_time")
     );
 }
@@ -281,16 +266,16 @@ fn end_before_begin_names_the_rule() {
 #[test]
 fn help_and_version_exit_0() {
     let o = run(&["--help"]);
-    assert_eq!(o.status.code(), Some(0));
-    assert!(stdout(&o).contains("Exit codes"));
+    assert_eq!(o.code, Some(0));
+    assert!(o.stdout.clone().contains("Exit codes"));
     let o = run(&["list", "--help"]);
-    assert!(stdout(&o).contains("--instance-id"));
-    assert_eq!(run(&["--version"]).status.code(), Some(0));
+    assert!(o.stdout.clone().contains("--instance-id"));
+    assert_eq!(run(&["--version"]).code, Some(0));
 }
 
 #[test]
 fn closed_stdout_ends_quietly_with_0() {
-    let mut child = Command::new(BIN)
+    let (mut command, _home) = cli()
         .args([
             "--mock",
             "list",
@@ -300,7 +285,8 @@ fn closed_stdout_ends_quietly_with_0() {
             "--output",
             "ndjson",
         ])
-        .env_clear()
+        .command();
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -311,44 +297,26 @@ fn closed_stdout_ends_quietly_with_0() {
     assert!(first.starts_with('{'));
     drop(out);
     let o = child.wait_with_output().unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).is_empty(), "quiet: {}", stderr(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.is_empty(), "quiet: {err}");
+}
+
+/// A mock started here, for token auth and faults: short fault delays.
+fn mock() -> MockServer {
+    mock_with(MockConfig::default().fault_delay(Duration::from_millis(300)))
 }
 
 /// Run the binary against `server` with its project id and IAM token, then `args`.
-fn run_against(server: &MockServer, args: &[&str]) -> Output {
-    let url = server.base_url();
-    let mut all = vec![
-        "--endpoint",
-        url.as_str(),
-        "--project-id",
-        MOCK_PROJECT_ID,
-        "--auth-token",
-        MOCK_AUTH_TOKEN,
-    ];
-    all.extend_from_slice(args);
-    run(&all)
-}
-
-/// A mock started here, for token auth and faults, and its URL.
-fn mock() -> (tokio::runtime::Runtime, MockServer) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let server = rt
-        .block_on(MockServer::start(
-            MockConfig::default().fault_delay(Duration::from_millis(300)),
-        ))
-        .unwrap();
-    (rt, server)
+fn run_against(server: &MockServer, args: &[&str]) -> Run {
+    against(server).args(args).run()
 }
 
 #[test]
 fn token_from_the_environment_and_a_wrong_token() {
-    let (_rt, server) = mock();
+    let server = mock();
     let url = server.base_url();
-    let o = Command::new(BIN)
+    let o = cli()
         .args([
             "--endpoint",
             &url,
@@ -358,13 +326,11 @@ fn token_from_the_environment_and_a_wrong_token() {
             "--output",
             "json",
         ])
-        .env_clear()
         .env("RDS_BACKUPS_AUTH_TOKEN", MOCK_AUTH_TOKEN)
         .env("HUAWEICLOUD_SDK_PROJECT_ID", MOCK_PROJECT_ID)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(json(&o)["total_count"], 1);
+        .run();
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    assert_eq!(o.json()["total_count"], 1);
 
     let o = run(&[
         "--endpoint",
@@ -377,17 +343,17 @@ fn token_from_the_environment_and_a_wrong_token() {
         "--instance-id",
         SAMPLE_SQLSERVER_INSTANCE,
     ]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.code, Some(1));
     assert!(
-        last_line(&stderr(&o)).starts_with("error: HTTP 401 Unauthorized"),
+        o.last_line().starts_with("error: HTTP 401 Unauthorized"),
         "{}",
-        stderr(&o)
+        o.stderr
     );
 }
 
 #[test]
 fn html_502_after_retries_exits_1() {
-    let (_rt, server) = mock();
+    let server = mock();
     let o = run_against(
         &server,
         &[
@@ -398,10 +364,10 @@ fn html_502_after_retries_exits_1() {
             "fault-html-502",
         ],
     );
-    assert_eq!(o.status.code(), Some(1));
-    let err = stderr(&o);
+    assert_eq!(o.code, Some(1));
+    let err = &o.stderr;
     assert!(
-        last_line(&err).starts_with("error: HTTP 502 Bad Gateway: <html>"),
+        last_line(err).starts_with("error: HTTP 502 Bad Gateway: <html>"),
         "{err}"
     );
     assert_eq!(server.requests("fault-html-502"), 2);
@@ -409,7 +375,7 @@ fn html_502_after_retries_exits_1() {
 
 #[test]
 fn timeout_exits_1() {
-    let (_rt, server) = mock();
+    let server = mock();
     let o = run_against(
         &server,
         &[
@@ -422,16 +388,16 @@ fn timeout_exits_1() {
             "fault-delay",
         ],
     );
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.code, Some(1));
     assert_eq!(
-        last_line(&stderr(&o)),
+        o.last_line(),
         "error: timed out: no complete response within 0.1s"
     );
 }
 
 #[test]
 fn verbose_logs_go_to_stderr_without_secrets() {
-    let (_rt, server) = mock();
+    let server = mock();
     let o = run_against(
         &server,
         &[
@@ -443,8 +409,8 @@ fn verbose_logs_go_to_stderr_without_secrets() {
             "json",
         ],
     );
-    assert_eq!(o.status.code(), Some(0));
-    let err = stderr(&o);
+    assert_eq!(o.code, Some(0));
+    let err = &o.stderr;
     assert!(
         err.contains("attempt"),
         "per-attempt events are logged: {err}"
@@ -453,12 +419,12 @@ fn verbose_logs_go_to_stderr_without_secrets() {
         !err.contains(MOCK_AUTH_TOKEN),
         "the token leaked into the logs"
     );
-    assert_eq!(json(&o)["total_count"], 1, "logs never reach stdout");
+    assert_eq!(o.json()["total_count"], 1, "logs never reach stdout");
 }
 
 #[test]
 fn every_list_option_reaches_the_wire() {
-    let (_rt, server) = mock();
+    let server = mock();
     let o = run_against(
         &server,
         &[
@@ -485,7 +451,7 @@ fn every_list_option_reaches_the_wire() {
             "json",
         ],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
     let received = server.received();
     let request = received.last().expect("one request");
     assert_eq!(request.header("x-language"), Some("en-us"));
@@ -500,7 +466,7 @@ fn every_list_option_reaches_the_wire() {
 
 #[test]
 fn status_and_window_filter_the_listing() {
-    let all = json(&run(&[
+    let all = run(&[
         "--mock",
         "list",
         "--instance-id",
@@ -508,8 +474,9 @@ fn status_and_window_filter_the_listing() {
         "--all",
         "--output",
         "json",
-    ]));
-    let completed = json(&run(&[
+    ])
+    .json();
+    let completed = run(&[
         "--mock",
         "list",
         "--instance-id",
@@ -519,7 +486,8 @@ fn status_and_window_filter_the_listing() {
         "COMPLETED",
         "--output",
         "json",
-    ]));
+    ])
+    .json();
     let all_n = all["backups"].as_array().unwrap().len();
     let completed = completed["backups"].as_array().unwrap();
     assert!(
@@ -549,8 +517,8 @@ fn status_and_window_filter_the_listing() {
         "--output",
         "json",
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let windowed = json(&o);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    let windowed = o.json();
     let windowed = windowed["backups"].as_array().unwrap();
     assert_eq!(windowed.first().unwrap()["begin_time"], newest.as_str());
     assert!(windowed.iter().all(|b| b["id"] != oldest_id));
@@ -570,8 +538,9 @@ fn all_with_offset_and_small_pages_matches_one_big_walk() {
         ];
         args.extend_from_slice(extra);
         let o = run(&args);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        stdout(&o)
+        assert_eq!(o.code, Some(0), "{}", o.stderr);
+        o.stdout
+            .clone()
             .lines()
             .map(|l| {
                 serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
