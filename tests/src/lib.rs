@@ -1,9 +1,6 @@
-//! Helpers shared by the workspace tests: where the spec and its samples live,
-//! and a scripted HTTP server ([`script_server`]) to run the client against.
+//! Helpers shared by the workspace tests: where the spec and its samples live.
 
 use std::path::PathBuf;
-
-pub mod script_server;
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {

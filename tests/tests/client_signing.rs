@@ -2,17 +2,28 @@
 //! the canonical query, the headers, and an SDK-HMAC-SHA256 signature that
 //! `huaweicloud_signer::verify` accepts, computed afresh per attempt.
 
-mod common;
+mod support;
 
 use std::time::{Duration, SystemTime};
 
-use common::{AK, INSTANCE, PROJECT, SK, client, ok, within};
 use huaweicloud_rds::types::BackupTypeFilter;
 use huaweicloud_rds::{Credentials, ListBackups, Timestamp};
+use huaweicloud_rds_mock::{
+    Fault, MOCK_ACCESS_KEY as AK, MOCK_PROJECT_ID as PROJECT, MOCK_SECRET_KEY as SK, MockServer,
+    RecordedRequest, Reply,
+};
 use huaweicloud_signer::{self as signing, RequestParts, SecretKey, VerifyError};
-use rds_tests::script_server::{RecordedRequest, Reply, ScriptServer, Step};
+use support::{answer_everything, client, guarded};
 
-const GUARD: Duration = Duration::from_secs(20);
+const INSTANCE: &str = "43e4feaab48f11e89039fa163ebaa7e4in01";
+
+/// A mock that answers every request with a page: what reaches it is the
+/// subject, not what it answers.
+async fn server() -> MockServer {
+    let server = support::mock().await;
+    answer_everything(&server);
+    server
+}
 const SECURITY_TOKEN: &str = "temporary-security-token/AbC+dEf==";
 
 /// The server's check: rebuild the request from what arrived and verify it
@@ -58,11 +69,11 @@ fn t(s: &str) -> Timestamp {
     s.parse().unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_signed_request_verifies_on_the_server() {
-    within(GUARD, async {
-        let server = ScriptServer::start([Step::Reply(ok())]).await;
-        let c = client(&server.url()).build().unwrap();
+    guarded(Duration::from_secs(2), async {
+        let server = server().await;
+        let c = client(&server).build().unwrap();
         let request = ListBackups::new(INSTANCE)
             .backup_id("a b+c")
             .backup_type(BackupTypeFilter::Auto)
@@ -70,7 +81,7 @@ async fn a_signed_request_verifies_on_the_server() {
             .offset(0)
             .limit(10);
         c.list_backups(&request).await.unwrap();
-        let seen = server.requests();
+        let seen = server.received();
         assert_eq!(seen.len(), 1);
         let seen = &seen[0];
 
@@ -137,16 +148,16 @@ async fn a_signed_request_verifies_on_the_server() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn temporary_credentials_sign_the_security_token() {
-    within(GUARD, async {
-        let server = ScriptServer::start([Step::Reply(ok())]).await;
-        let c = client(&server.url())
+    guarded(Duration::from_secs(2), async {
+        let server = server().await;
+        let c = client(&server)
             .credentials(Credentials::temporary(AK, SK, SECURITY_TOKEN))
             .build()
             .unwrap();
         c.list_backups(&ListBackups::new(INSTANCE)).await.unwrap();
-        let seen = server.requests();
+        let seen = server.received();
         assert_eq!(seen.len(), 1);
         let seen = &seen[0];
         assert_eq!(seen.header("x-security-token"), Some(SECURITY_TOKEN));
@@ -173,19 +184,16 @@ async fn temporary_credentials_sign_the_security_token() {
 }
 
 /// One second apart (`Retry-After: 1`), so the `X-Sdk-Date`s must differ.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_attempt_is_signed_afresh() {
-    within(GUARD, async {
-        let server = ScriptServer::start([
-            Step::Reply(
-                Reply::api_error(503, "DBS.108000", "busy", "r-503").header("Retry-After", "1"),
-            ),
-            Step::Reply(ok()),
-        ])
-        .await;
-        let c = client(&server.url()).build().unwrap();
+    guarded(Duration::from_secs(2), async {
+        let server = support::mock().await;
+        let busy = Reply::api_error(503, "DBS.108000", "busy").header("Retry-After", "1");
+        let page = Reply::json(200, support::ONE_BACKUP_PAGE);
+        server.script_any(vec![Fault::Reply(busy), Fault::Reply(page)]);
+        let c = client(&server).build().unwrap();
         c.list_backups(&ListBackups::new(INSTANCE)).await.unwrap();
-        let seen = server.requests();
+        let seen = server.received();
         assert_eq!(seen.len(), 2);
         for attempt in &seen {
             verify(attempt, SK).expect("each attempt verifies");
@@ -201,16 +209,16 @@ async fn every_attempt_is_signed_afresh() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn token_auth_sends_the_token_and_no_signature() {
-    within(GUARD, async {
-        let server = ScriptServer::start([Step::Reply(ok())]).await;
-        let c = client(&server.url())
+    guarded(Duration::from_secs(2), async {
+        let server = server().await;
+        let c = client(&server)
             .credentials(Credentials::token("iam-token-value"))
             .build()
             .unwrap();
         c.list_backups(&ListBackups::new(INSTANCE)).await.unwrap();
-        let seen = server.requests();
+        let seen = server.received();
         assert_eq!(seen.len(), 1);
         let seen = &seen[0];
         assert_eq!(seen.header("x-auth-token"), Some("iam-token-value"));

@@ -6,17 +6,19 @@
 
 #[path = "../../fuzz/checks.rs"]
 mod checks;
-mod common;
+mod support;
 
 use std::str::FromStr;
 
-use common::{INSTANCE, client, ok, within};
 use huaweicloud_rds::types::{BackupStatusFilter, BackupTypeFilter, Language};
 use huaweicloud_rds::{ListBackups, MAX_LIMIT, Timestamp};
+use huaweicloud_rds_mock::RecordedRequest;
 use huaweicloud_signer as signing;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
-use rds_tests::script_server::{RecordedRequest, ScriptServer, Step};
+use support::{answer_everything, client, guarded};
+
+const INSTANCE: &str = "43e4feaab48f11e89039fa163ebaa7e4in01";
 
 // ---------------------------------------------------------------------------------------------
 // Strategies
@@ -154,8 +156,9 @@ fn any_parameter_set_survives_encode_and_decode() {
         .enable_all()
         .build()
         .expect("a Tokio runtime");
-    let server = runtime.block_on(ScriptServer::start([Step::Reply(ok())]));
-    let rds = client(&server.url()).build().expect("a client");
+    let server = runtime.block_on(support::mock());
+    answer_everything(&server);
+    let rds = client(&server).build().expect("a client");
     let mut runner = TestRunner::new(Config {
         cases: 128,
         failure_persistence: None,
@@ -163,16 +166,16 @@ fn any_parameter_set_survives_encode_and_decode() {
     });
     let outcome = runner.run(&list_backups(), |request| {
         prop_assert!(request.validate().is_ok(), "{request:?} is not valid");
-        let before = server.count();
+        let before = server.total_requests();
         runtime
-            .block_on(within(
-                std::time::Duration::from_secs(20),
+            .block_on(guarded(
+                std::time::Duration::from_secs(2),
                 rds.list_backups(&request),
             ))
             .map_err(|e| TestCaseError::fail(format!("{request:?}: {e}")))?;
-        let seen = server.requests();
-        prop_assert_eq!(seen.len(), before + 1, "one attempt per call");
-        let seen = &seen[before];
+        prop_assert_eq!(server.total_requests(), before + 1, "one attempt per call");
+        let seen = server.received().pop().expect("the request was recorded");
+        let seen = &seen;
 
         let wire = seen.query().unwrap_or("");
         let pairs = signing::parse_query(wire);

@@ -1,5 +1,6 @@
-//! Shared by the tests that run the client against the mock service
-//! (`fault_matrix.rs`, `pagination.rs`, `security.rs`).
+//! Shared by every test of this crate that runs the client against the mock
+//! service: the one liveness bound ([`guarded`]), the mock and a client for
+//! it, the outcome extractors, and the log capture.
 
 #![allow(dead_code)] // each test crate uses a different part
 
@@ -9,10 +10,13 @@ use std::io::Write;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
-use huaweicloud_rds::types::Backup;
-use huaweicloud_rds::{ClientBuilder, Credentials, RdsClient};
+use huaweicloud_rds::types::{Backup, ListBackupsResponse};
+use huaweicloud_rds::{
+    ApiError, ClientBuilder, Credentials, Error, InvalidResponse, ListBackups, RdsClient,
+    ResponseParseError,
+};
 use huaweicloud_rds_mock::{
-    MOCK_ACCESS_KEY, MOCK_PROJECT_ID, MOCK_SECRET_KEY, MockConfig, MockServer,
+    Fault, MOCK_ACCESS_KEY, MOCK_PROJECT_ID, MOCK_SECRET_KEY, MockConfig, MockServer, Reply, Script,
 };
 
 /// Run a test body under a liveness bound of ten times its `budget` (the time
@@ -57,6 +61,77 @@ pub fn client_for(url: &str) -> ClientBuilder {
         .backoff(Duration::from_millis(10), Duration::from_millis(20))
         .attempt_timeout(Duration::from_secs(1))
         .deadline(Duration::from_secs(5))
+}
+
+/// A one-backup page, in the service's form.
+pub const ONE_BACKUP_PAGE: &str = r#"{"backups": [{"id": "b1", "name": "n", "type": "auto", "size": 2803,
+    "status": "COMPLETED", "begin_time": "2018-08-06T12:41:14+0800",
+    "end_time": "2018-08-06T12:43:14+0800",
+    "datastore": {"type": "MySQL", "version": "5.6"}, "instance_id": "i1"}],
+    "total_count": 1}"#;
+
+/// Makes `server` answer every request, whatever its path, parameters or
+/// credentials, with [`ONE_BACKUP_PAGE`]: a stand-in for any server, for the
+/// tests that look at what the client sends.
+pub fn answer_everything(server: &MockServer) {
+    let page = Reply::json(200, ONE_BACKUP_PAGE);
+    server.script_any(Script::new([Fault::Reply(page)]).repeat_last());
+}
+
+/// One page of `instance` through `client`.
+pub async fn list(client: &RdsClient, instance: &str) -> Result<ListBackupsResponse, Error> {
+    client.list_backups(&ListBackups::new(instance)).await
+}
+
+/// The page, or a panic naming the error; `expected` backups and that total.
+pub fn page_of(result: Result<ListBackupsResponse, Error>, expected: usize) -> ListBackupsResponse {
+    let page = result.unwrap_or_else(|e| panic!("expected a page, got {e:?}"));
+    assert_eq!(page.backups.len(), expected);
+    assert_eq!(page.total_count, expected as i32);
+    page
+}
+
+/// The API error, or a panic naming what came instead.
+pub fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> ApiError {
+    match result {
+        Err(Error::Api(api)) => *api,
+        other => panic!("expected Error::Api, got {other:?}"),
+    }
+}
+
+/// The parse error of an `InvalidResponse::Body` and the error's one line.
+pub fn body_error<T: std::fmt::Debug>(result: Result<T, Error>) -> (ResponseParseError, String) {
+    match result {
+        Err(e @ Error::InvalidResponse(InvalidResponse::Body(_))) => {
+            let shown = e.to_string();
+            let Error::InvalidResponse(InvalidResponse::Body(parse)) = e else {
+                unreachable!()
+            };
+            (parse, shown)
+        }
+        other => panic!("expected Error::InvalidResponse(Body), got {other:?}"),
+    }
+}
+
+/// The message of a transport error with a source, or a panic.
+pub fn transport_message<T: std::fmt::Debug>(result: Result<T, Error>) -> String {
+    match result {
+        Err(Error::Transport {
+            message,
+            source: Some(_),
+        }) => message,
+        other => panic!("expected Error::Transport with a source, got {other:?}"),
+    }
+}
+
+/// The `X-Request-Id` of the newest response `server` sent.
+pub fn last_request_id(server: &MockServer) -> String {
+    server
+        .received()
+        .last()
+        .expect("a request reached the server")
+        .request_id
+        .clone()
 }
 
 /// The ids of `backups`, in order.
