@@ -352,50 +352,6 @@ fn token_from_the_environment_and_a_wrong_token() {
 }
 
 #[test]
-fn html_502_after_retries_exits_1() {
-    let server = mock();
-    let o = run_against(
-        &server,
-        &[
-            "--max-attempts",
-            "2",
-            "list",
-            "--instance-id",
-            "fault-html-502",
-        ],
-    );
-    assert_eq!(o.code, Some(1));
-    let err = &o.stderr;
-    assert!(
-        last_line(err).starts_with("error: HTTP 502 Bad Gateway: <html>"),
-        "{err}"
-    );
-    assert_eq!(server.requests("fault-html-502"), 2);
-}
-
-#[test]
-fn timeout_exits_1() {
-    let server = mock();
-    let o = run_against(
-        &server,
-        &[
-            "--timeout",
-            "0.1",
-            "--max-attempts",
-            "1",
-            "list",
-            "--instance-id",
-            "fault-delay",
-        ],
-    );
-    assert_eq!(o.code, Some(1));
-    assert_eq!(
-        o.last_line(),
-        "error: timed out: no complete response within 0.1s"
-    );
-}
-
-#[test]
 fn verbose_logs_go_to_stderr_without_secrets() {
     let server = mock();
     let o = run_against(
