@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 use huaweicloud_rds::types::BackupTypeFilter;
 use huaweicloud_rds::{Credentials, ListBackups, Timestamp};
 use huaweicloud_rds_mock::{
-    Fault, MOCK_ACCESS_KEY as AK, MOCK_PROJECT_ID as PROJECT, MOCK_SECRET_KEY as SK, MockServer,
+    Fault, MOCK_ACCESS_KEY as AK, MOCK_PROJECT_ID as PROJECT, MOCK_SECRET_KEY as SK,
     RecordedRequest, Reply,
 };
 use huaweicloud_signer::{self as signing, RequestParts, SecretKey, VerifyError};
@@ -17,12 +17,17 @@ use support::{answer_everything, client, guarded};
 
 const INSTANCE: &str = "43e4feaab48f11e89039fa163ebaa7e4in01";
 
-/// A mock that answers every request with a page: what reaches it is the
-/// subject, not what it answers.
-async fn server() -> MockServer {
+/// What one call of `request` with `credentials` put on the wire, as a
+/// mock that answers every request with a page received it (with the
+/// address it listened on).
+async fn sent(credentials: Credentials, request: ListBackups) -> (RecordedRequest, String) {
     let server = support::mock().await;
     answer_everything(&server);
-    server
+    let c = client(&server).credentials(credentials).build().unwrap();
+    c.list_backups(&request).await.unwrap();
+    let mut seen = server.received();
+    assert_eq!(seen.len(), 1, "one request");
+    (seen.remove(0), server.addr().to_string())
 }
 const SECURITY_TOKEN: &str = "temporary-security-token/AbC+dEf==";
 
@@ -72,18 +77,14 @@ fn t(s: &str) -> Timestamp {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_signed_request_verifies_on_the_server() {
     guarded(Duration::from_secs(2), async {
-        let server = server().await;
-        let c = client(&server).build().unwrap();
         let request = ListBackups::new(INSTANCE)
             .backup_id("a b+c")
             .backup_type(BackupTypeFilter::Auto)
             .window(t("2018-08-06T10:41:14+0800"), t("2018-08-16T10:41:14+0800"))
             .offset(0)
             .limit(10);
-        c.list_backups(&request).await.unwrap();
-        let seen = server.received();
-        assert_eq!(seen.len(), 1);
-        let seen = &seen[0];
+        let (seen, addr) = sent(Credentials::aksk(AK, SK), request).await;
+        let seen = &seen;
 
         assert_eq!(seen.method, "GET");
         assert_eq!(seen.path(), format!("/v3/{PROJECT}/backups"));
@@ -97,10 +98,7 @@ async fn a_signed_request_verifies_on_the_server() {
                  &instance_id=43e4feaab48f11e89039fa163ebaa7e4in01&limit=10&offset=0"
             )
         );
-        assert_eq!(
-            seen.header("host"),
-            Some(server.addr().to_string().as_str())
-        );
+        assert_eq!(seen.header("host"), Some(addr.as_str()));
         assert_eq!(seen.header_count("host"), 1);
         assert_eq!(seen.header("api-version"), None);
         assert_eq!(seen.header("x-project-id"), Some(PROJECT));
@@ -151,15 +149,12 @@ async fn a_signed_request_verifies_on_the_server() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn temporary_credentials_sign_the_security_token() {
     guarded(Duration::from_secs(2), async {
-        let server = server().await;
-        let c = client(&server)
-            .credentials(Credentials::temporary(AK, SK, SECURITY_TOKEN))
-            .build()
-            .unwrap();
-        c.list_backups(&ListBackups::new(INSTANCE)).await.unwrap();
-        let seen = server.received();
-        assert_eq!(seen.len(), 1);
-        let seen = &seen[0];
+        let (seen, _) = sent(
+            Credentials::temporary(AK, SK, SECURITY_TOKEN),
+            ListBackups::new(INSTANCE),
+        )
+        .await;
+        let seen = &seen;
         assert_eq!(seen.header("x-security-token"), Some(SECURITY_TOKEN));
         let verified = verify(seen, SK).expect("the signature verifies");
         assert!(
@@ -212,15 +207,12 @@ async fn every_attempt_is_signed_afresh() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn token_auth_sends_the_token_and_no_signature() {
     guarded(Duration::from_secs(2), async {
-        let server = server().await;
-        let c = client(&server)
-            .credentials(Credentials::token("iam-token-value"))
-            .build()
-            .unwrap();
-        c.list_backups(&ListBackups::new(INSTANCE)).await.unwrap();
-        let seen = server.received();
-        assert_eq!(seen.len(), 1);
-        let seen = &seen[0];
+        let (seen, _) = sent(
+            Credentials::token("iam-token-value"),
+            ListBackups::new(INSTANCE),
+        )
+        .await;
+        let seen = &seen;
         assert_eq!(seen.header("x-auth-token"), Some("iam-token-value"));
         assert_eq!(seen.header("authorization"), None);
         assert_eq!(seen.header("x-sdk-date"), None);
