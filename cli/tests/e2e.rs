@@ -196,37 +196,23 @@ fn unknown_instance_exits_1_with_the_api_error() {
 
 #[test]
 fn invalid_values_exit_2_and_send_nothing() {
-    for args in [
-        &["--mock", "list", "--instance-id", "i", "--limit", "0"][..],
-        &[
-            "--mock",
-            "list",
-            "--instance-id",
-            "i",
-            "--begin-time",
-            "2018-08-06T10:41:14+0800",
-        ],
-        &[
-            "--mock",
-            "list",
-            "--instance-id",
-            "i",
-            "--begin-time",
-            "2018-08-06T10:41:14+0800",
-            "--end-time",
-            "2018-08-06T10:41:14+0800",
-        ],
-        &[
-            "--mock",
-            "list",
-            "--instance-id",
-            "i",
-            "--begin-time",
-            "yesterday",
-            "--end-time",
-            "today",
-        ],
-        &[
+    let list = ["--mock", "list", "--instance-id", "i"];
+    let begin = ["--begin-time", "2018-08-06T10:41:14+0800"];
+    let cases: [Vec<&str>; 8] = [
+        [&list[..], &["--limit", "0"]].concat(),
+        [&list[..], &begin].concat(),
+        [
+            &list[..],
+            &begin,
+            &["--end-time", "2018-08-06T10:41:14+0800"],
+        ]
+        .concat(),
+        [
+            &list[..],
+            &["--begin-time", "yesterday", "--end-time", "today"],
+        ]
+        .concat(),
+        vec![
             "--mock",
             "--region",
             "cn-north-4",
@@ -234,10 +220,11 @@ fn invalid_values_exit_2_and_send_nothing() {
             "--instance-id",
             "i",
         ],
-        &["--mock", "list", "--instance-id", ""],
-        &["list", "--instance-id", "i"],
-        &["--mock", "list"],
-    ] {
+        vec!["--mock", "list", "--instance-id", ""],
+        vec!["list", "--instance-id", "i"],
+        vec!["--mock", "list"],
+    ];
+    for args in &cases {
         let o = run(args);
         assert_eq!(o.code, Some(2), "{args:?}: {}", o.stderr);
         assert!(o.stdout.is_empty(), "{args:?}");

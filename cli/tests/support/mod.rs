@@ -2,11 +2,12 @@
 //! binary, and the mock it talks to.
 //!
 //! [`Cli`] runs the binary in a clean environment that it builds itself, so
-//! nothing of the machine running the tests reaches it: `HOME` is a fresh
-//! directory (no `~/.huaweicloud/credentials`), no credential variable is set
-//! unless a test sets it, and the ECS metadata and IAM endpoints point at a
-//! loopback port where nothing listens (a test never reaches
-//! 169.254.169.254). Every run is bounded by ten times its budget: a liveness
+//! nothing of the machine running the tests reaches it: the environment is
+//! cleared, `HOME` is a fresh directory (no `~/.huaweicloud/credentials`), no
+//! credential, project or region variable (`HUAWEICLOUD_SDK_*`,
+//! `RDS_BACKUPS_AUTH_TOKEN`) is set unless a test sets it, and the ECS
+//! metadata and IAM endpoints point at a loopback port where nothing listens
+//! (a test never reaches 169.254.169.254). Every run is bounded by ten times its budget: a liveness
 //! check that kills the binary and fails only on a hang, never a speed check.
 
 #![allow(dead_code)] // each test crate uses a different part
@@ -25,19 +26,6 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_rds-backups");
 /// The budget of a run unless a test gives its own: enough for a few short
 /// attempts and backoffs.
 pub const SHORT: Duration = Duration::from_secs(2);
-
-/// Every variable through which the binary (or the official SDKs' conventions
-/// it follows) could pick up credentials, a project or an endpoint. A run
-/// starts with none of them; a test sets the ones it is about.
-pub const CREDENTIAL_VARIABLES: &[&str] = &[
-    "HUAWEICLOUD_SDK_AK",
-    "HUAWEICLOUD_SDK_SK",
-    "HUAWEICLOUD_SDK_SECURITY_TOKEN",
-    "HUAWEICLOUD_SDK_PROJECT_ID",
-    "HUAWEICLOUD_SDK_REGION",
-    "HUAWEICLOUD_SDK_CREDENTIALS_FILE",
-    "RDS_BACKUPS_AUTH_TOKEN",
-];
 
 /// A run of the binary being put together.
 pub struct Cli {
