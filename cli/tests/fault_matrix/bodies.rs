@@ -3,7 +3,7 @@
 //! to tolerate (printed as received).
 
 use huaweicloud_rds_mock::faults::{
-    FAULT_EMPTY_BODY, FAULT_HTML_502, FAULT_ID_TYPO, FAULT_INVALID_UTF8,
+    FAULT_EMPTY_BODY, FAULT_ERROR_BODY_IN_200, FAULT_HTML_502, FAULT_ID_TYPO, FAULT_INVALID_UTF8,
     FAULT_NON_JSON_CONTENT_TYPE, FAULT_OVERSIZE, FAULT_OVERSIZE_CHUNKED, FAULT_TRUNCATED_JSON,
     FAULT_WRONG_SHAPE,
 };
@@ -95,6 +95,18 @@ fn an_error_object_in_a_200_exits_1_with_that_error() {
     );
     assert_eq!(s.requests, 1);
     assert!(s.run.stdout.is_empty());
+    // The fault instance, by its rule.
+    let server = mock();
+    let r = list(&server, &[], FAULT_ERROR_BODY_IN_200, &[]);
+    r.assert_exit(1);
+    assert_eq!(
+        r.last_line(),
+        format!(
+            "error: HTTP 200 OK: DBS.108000: Internal error. (request id {})",
+            last_request_id(&server)
+        )
+    );
+    assert_eq!(server.requests(FAULT_ERROR_BODY_IN_200), 1);
 }
 
 #[test]

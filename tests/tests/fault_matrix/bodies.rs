@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use huaweicloud_rds::{Error, InvalidResponse};
 use huaweicloud_rds_mock::faults::{
-    FAULT_EMPTY_BODY, FAULT_HTML_502, FAULT_ID_TYPO, FAULT_INVALID_UTF8,
+    FAULT_EMPTY_BODY, FAULT_ERROR_BODY_IN_200, FAULT_HTML_502, FAULT_ID_TYPO, FAULT_INVALID_UTF8,
     FAULT_NON_JSON_CONTENT_TYPE, FAULT_OVERSIZE, FAULT_OVERSIZE_CHUNKED, FAULT_TRUNCATED_JSON,
     FAULT_WRONG_SHAPE,
 };
@@ -256,6 +256,15 @@ async fn an_error_object_in_a_200_is_the_api_error_it_carries() {
         assert_eq!(api.error_msg.as_deref(), Some("Backup query failed."));
         assert_eq!(api.request_id, Some(request_id));
         assert_eq!(c.requests, 1);
+        // The fault instance, by its rule.
+        let server = mock().await;
+        let c = client(&server).build().unwrap();
+        let api = api_error(list(&c, FAULT_ERROR_BODY_IN_200).await);
+        assert_eq!(api.status.as_u16(), 200);
+        assert_eq!(api.error_code.as_deref(), Some("DBS.108000"));
+        assert_eq!(api.error_msg.as_deref(), Some("Internal error."));
+        assert_eq!(api.request_id, Some(last_request_id(&server)));
+        assert_eq!(server.requests(FAULT_ERROR_BODY_IN_200), 1, "not retried");
         // The older key names, as a reply: read the same way.
         let legacy = Reply::json(
             200,

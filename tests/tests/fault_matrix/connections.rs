@@ -3,7 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use huaweicloud_rds_mock::faults::{FAULT_CLOSE_BEFORE_HEADERS, FAULT_CLOSE_MID_BODY};
+use huaweicloud_rds_mock::faults::{
+    FAULT_CLOSE_BEFORE_HEADERS, FAULT_CLOSE_MID_BODY, FAULT_RESET_BEFORE_HEADERS,
+};
 use huaweicloud_rds_mock::{Fault, INSTANCE_MYSQL, Script};
 
 use crate::support::{client, client_for, guarded, list, mock, page_of, transport_message};
@@ -78,15 +80,23 @@ async fn closed_or_reset_before_the_headers_every_time_is_a_transport_error() {
             assert!(got.to_lowercase().starts_with(message), "{what}: {got}");
             assert_eq!(c.requests, 4, "{what}");
         }
-        // The fault instance: the same, by its rule.
+        // The fault instances: the same, by their rules.
         let server = mock().await;
         let c = client(&server).max_attempts(4).build().unwrap();
-        let message = transport_message(list(&c, FAULT_CLOSE_BEFORE_HEADERS).await);
-        assert!(
-            message.starts_with("sending the request failed: "),
-            "{message}"
-        );
-        assert_eq!(server.requests(FAULT_CLOSE_BEFORE_HEADERS), 4);
+        for (instance, message) in [
+            (
+                FAULT_CLOSE_BEFORE_HEADERS,
+                "sending the request failed: connection closed before message completed",
+            ),
+            (
+                FAULT_RESET_BEFORE_HEADERS,
+                "sending the request failed: connection reset",
+            ),
+        ] {
+            let got = transport_message(list(&c, instance).await);
+            assert!(got.to_lowercase().starts_with(message), "{instance}: {got}");
+            assert_eq!(server.requests(instance), 4, "{instance}");
+        }
     })
     .await;
 }
