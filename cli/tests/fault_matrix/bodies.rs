@@ -9,13 +9,12 @@ use huaweicloud_rds_mock::faults::{
 };
 use huaweicloud_rds_mock::{Fault, QUIRK_NULL_OPTIONALS, QUIRK_TIME_OFFSETS, QUIRK_UNKNOWN_ENUMS};
 
-use crate::support::{last_request_id, mock};
-use crate::{list, scripted};
+use crate::support::{last_request_id, mock, run_list, scripted};
 
 #[test]
 fn an_html_502_page_exits_1_with_its_excerpt() {
     let server = mock();
-    let r = list(&server, &["--max-attempts", "2"], FAULT_HTML_502, &[]);
+    let r = run_list(&server, &["--max-attempts", "2"], FAULT_HTML_502, &[]);
     r.assert_exit(1);
     assert_eq!(
         r.last_line(),
@@ -61,7 +60,7 @@ fn unusable_200_bodies_exit_1_naming_the_problem() {
             "error: invalid response: the body is larger than the 16777216-byte limit",
         ),
     ] {
-        let r = list(&server, &[], instance, &[]);
+        let r = run_list(&server, &[], instance, &[]);
         r.assert_exit(1);
         assert!(
             r.last_line().starts_with(line),
@@ -97,7 +96,7 @@ fn an_error_object_in_a_200_exits_1_with_that_error() {
     assert!(s.run.stdout.is_empty());
     // The fault instance, by its rule.
     let server = mock();
-    let r = list(&server, &[], FAULT_ERROR_BODY_IN_200, &[]);
+    let r = run_list(&server, &[], FAULT_ERROR_BODY_IN_200, &[]);
     r.assert_exit(1);
     assert_eq!(
         r.last_line(),
@@ -112,7 +111,7 @@ fn an_error_object_in_a_200_exits_1_with_that_error() {
 #[test]
 fn a_non_json_content_type_with_a_json_body_exits_0() {
     let server = mock();
-    let r = list(
+    let r = run_list(
         &server,
         &[],
         FAULT_NON_JSON_CONTENT_TYPE,
@@ -125,18 +124,18 @@ fn a_non_json_content_type_with_a_json_body_exits_0() {
 #[test]
 fn values_to_tolerate_are_printed_as_received() {
     let server = mock();
-    let r = list(&server, &[], QUIRK_UNKNOWN_ENUMS, &["--output", "json"]);
+    let r = run_list(&server, &[], QUIRK_UNKNOWN_ENUMS, &["--output", "json"]);
     r.assert_exit(0);
     let v = r.json();
     assert_eq!(v["backups"][0]["type"], "snapshot");
     assert_eq!(v["backups"][1]["status"], "ARCHIVED");
     assert_eq!(v["backups"][0]["datastore"]["type"], "openGauss");
 
-    let r = list(&server, &[], QUIRK_NULL_OPTIONALS, &["--output", "json"]);
+    let r = run_list(&server, &[], QUIRK_NULL_OPTIONALS, &["--output", "json"]);
     r.assert_exit(0);
     assert_eq!(r.json()["total_count"], 2);
 
-    let r = list(&server, &[], QUIRK_TIME_OFFSETS, &["--output", "json"]);
+    let r = run_list(&server, &[], QUIRK_TIME_OFFSETS, &["--output", "json"]);
     r.assert_exit(0);
     let v = r.json();
     // `+08:00`, `Z` and `+0800` on the wire: printed in the service's form.

@@ -7,8 +7,7 @@ use huaweicloud_rds_mock::faults::{
 };
 use huaweicloud_rds_mock::{Fault, INSTANCE_MYSQL, MOCK_AUTH_TOKEN, MOCK_PROJECT_ID, Script};
 
-use crate::support::{self, mock};
-use crate::{MYSQL_BACKUPS, list, scripted};
+use crate::support::{self, MYSQL_BACKUPS, mock, run_list, scripted};
 
 #[test]
 fn connection_refused_exits_1() {
@@ -82,7 +81,7 @@ fn transport_failures_every_time_exit_1_naming_the_failure() {
         (FAULT_RESET_BEFORE_HEADERS, reset),
         (FAULT_CLOSE_MID_BODY, mid_body),
     ] {
-        let r = list(&server, &["--max-attempts", "2"], instance, &[]);
+        let r = run_list(&server, &["--max-attempts", "2"], instance, &[]);
         r.assert_exit(1);
         let got = r.last_line().to_lowercase();
         assert!(got.starts_with(line), "{instance}: {}", r.last_line());
@@ -109,7 +108,7 @@ fn answers_that_never_complete_exit_1_after_each_attempt_timed_out() {
     }
     let server = mock();
     for instance in [FAULT_DELAY, FAULT_STALL_MID_BODY] {
-        let r = list(&server, &global, instance, &[]);
+        let r = run_list(&server, &global, instance, &[]);
         r.assert_exit(1);
         assert_eq!(r.last_line(), line, "{instance}");
         assert_eq!(server.requests(instance), 2, "{instance}");

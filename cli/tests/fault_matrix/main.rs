@@ -19,36 +19,3 @@ mod pagination;
 mod redirects;
 mod security;
 mod statuses;
-
-use huaweicloud_rds_mock::{INSTANCE_MYSQL, MockServer, Script};
-use support::Run;
-
-/// Backups of `INSTANCE_MYSQL`.
-const MYSQL_BACKUPS: u64 = 13;
-
-/// `[global...] list --instance-id INSTANCE [args...]` against `server`,
-/// run within the default budget.
-fn list(server: &MockServer, global: &[&str], instance: &str, args: &[&str]) -> Run {
-    support::list(server, global, instance, args).run()
-}
-
-/// What one run against a scripted mock left.
-struct Scripted {
-    run: Run,
-    /// Requests that reached the mock for `INSTANCE_MYSQL`.
-    requests: u64,
-    server: MockServer,
-}
-
-/// `[global...] list --instance-id INSTANCE_MYSQL [args...]` against a fresh
-/// mock that plays `script` on that instance first.
-fn scripted(script: impl Into<Script>, global: &[&str], args: &[&str]) -> Scripted {
-    let server = support::mock();
-    server.script(INSTANCE_MYSQL, script);
-    let run = list(&server, global, INSTANCE_MYSQL, args);
-    Scripted {
-        run,
-        requests: server.requests(INSTANCE_MYSQL),
-        server,
-    }
-}

@@ -10,8 +10,7 @@ use huaweicloud_rds_mock::faults::{
     FAULT_SAME_PAGE, FAULT_SHIFT, FAULT_TOTAL_COUNT_HIGH, FAULT_TOTAL_COUNT_LOW,
 };
 
-use crate::support::mock;
-use crate::{MYSQL_BACKUPS, list, scripted};
+use crate::support::{MYSQL_BACKUPS, mock, run_list, scripted};
 
 /// Each of `ids` once, and `expected` of them.
 fn all_once(ids: &[String], expected: usize) {
@@ -38,7 +37,7 @@ fn an_empty_page_while_total_count_says_more_exits_1_incomplete() {
             "--output",
             "ndjson",
         ];
-        let r = list(&server, &[], FAULT_TOTAL_COUNT_HIGH, &args);
+        let r = run_list(&server, &[], FAULT_TOTAL_COUNT_HIGH, &args);
         r.assert_exit(1);
         assert_eq!(r.last_line(), line, "{concurrency}");
         // NDJSON streams: what was received is printed, once each.
@@ -51,7 +50,7 @@ fn an_empty_page_while_total_count_says_more_exits_1_incomplete() {
     );
 
     // JSON prints nothing on failure.
-    let r = list(
+    let r = run_list(
         &server,
         &[],
         FAULT_TOTAL_COUNT_HIGH,
@@ -66,7 +65,7 @@ fn a_list_that_stays_shifted_exits_1_incomplete() {
     let server = mock();
     for concurrency in ["4", "1"] {
         server.reset();
-        let r = list(
+        let r = run_list(
             &server,
             &[],
             FAULT_SHIFT,
@@ -87,7 +86,7 @@ fn the_same_page_twice_exits_0_with_every_backup_once() {
     for concurrency in ["4", "1"] {
         server.reset();
         let args = ["--all", "--concurrency", concurrency, "--output", "json"];
-        let r = list(&server, &["-v"], FAULT_SAME_PAGE, &args);
+        let r = run_list(&server, &["-v"], FAULT_SAME_PAGE, &args);
         r.assert_exit(0);
         all_once(&r.ids(), 250);
         assert_eq!(r.json()["total_count"], 250);
@@ -128,7 +127,7 @@ fn total_count_low_exits_0_where_the_service_says_the_listing_ends() {
     for concurrency in ["4", "1"] {
         server.reset();
         let args = ["--all", "--concurrency", concurrency, "--output", "json"];
-        let r = list(&server, &[], FAULT_TOTAL_COUNT_LOW, &args);
+        let r = run_list(&server, &[], FAULT_TOTAL_COUNT_LOW, &args);
         r.assert_exit(0);
         all_once(&r.ids(), 200);
     }

@@ -10,8 +10,7 @@ use huaweicloud_rds_mock::{
     MockServer,
 };
 
-use crate::list;
-use crate::support::{Run, SHORT, cli, mock, mock_with};
+use crate::support::{Run, SHORT, cli, mock, mock_with, run_list};
 
 /// A run of `args` with `env` set, within `budget`.
 fn run(budget: Duration, args: &[&str], env: &[(&str, &str)]) -> Run {
@@ -181,7 +180,7 @@ fn escaping_project_ids_exit_2_and_send_nothing() {
             r.stderr
         );
     }
-    let r = list(&server, &[], "a\nb", &[]);
+    let r = run_list(&server, &[], "a\nb", &[]);
     r.assert_exit(2);
     assert_eq!(
         r.last_line(),

@@ -8,8 +8,7 @@ use huaweicloud_rds_mock::{
     Fault, INSTANCE_MYSQL, MOCK_ACCESS_KEY, MOCK_AUTH_TOKEN, MOCK_PROJECT_ID,
 };
 
-use crate::support::{cli, last_request_id, mock};
-use crate::{MYSQL_BACKUPS, list, scripted};
+use crate::support::{MYSQL_BACKUPS, cli, last_request_id, mock, run_list, scripted};
 
 #[test]
 fn throttled_or_unavailable_then_success_exits_0() {
@@ -54,7 +53,7 @@ fn server_errors_every_time_exit_1_with_the_last_error() {
     }
     // The default: three attempts.
     let server = mock();
-    let r = list(&server, &[], FAULT_500, &[]);
+    let r = run_list(&server, &[], FAULT_500, &[]);
     r.assert_exit(1);
     assert_eq!(
         r.last_line(),
@@ -69,7 +68,7 @@ fn server_errors_every_time_exit_1_with_the_last_error() {
 #[test]
 fn client_errors_400_401_403_404_exit_1_after_one_request() {
     let server = mock();
-    let r = list(&server, &[], FAULT_ERROR_LEGACY_KEYS, &[]);
+    let r = run_list(&server, &[], FAULT_ERROR_LEGACY_KEYS, &[]);
     r.assert_exit(1);
     assert_eq!(
         r.last_line(),
@@ -116,7 +115,7 @@ fn client_errors_400_401_403_404_exit_1_after_one_request() {
     );
     assert_eq!(server.requests(INSTANCE_MYSQL), 1);
 
-    let r = list(&server, &[], "no-such-instance", &[]);
+    let r = run_list(&server, &[], "no-such-instance", &[]);
     r.assert_exit(1);
     assert_eq!(
         r.last_line(),

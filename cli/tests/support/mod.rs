@@ -19,7 +19,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use huaweicloud_rds_mock::{MOCK_AUTH_TOKEN, MOCK_PROJECT_ID, MockConfig, MockServer};
+use huaweicloud_rds_mock::{
+    INSTANCE_MYSQL, MOCK_AUTH_TOKEN, MOCK_PROJECT_ID, MockConfig, MockServer, Script,
+};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_rds-backups");
 
@@ -295,4 +297,34 @@ pub fn last_request_id(server: &MockServer) -> String {
         .expect("a request reached the server")
         .request_id
         .clone()
+}
+
+/// Backups of `INSTANCE_MYSQL`.
+pub const MYSQL_BACKUPS: u64 = 13;
+
+/// `[global...] list --instance-id INSTANCE [args...]` against `server`,
+/// run within the default budget.
+pub fn run_list(server: &MockServer, global: &[&str], instance: &str, args: &[&str]) -> Run {
+    list(server, global, instance, args).run()
+}
+
+/// What one run against a scripted mock left.
+pub struct Scripted {
+    pub run: Run,
+    /// Requests that reached the mock for `INSTANCE_MYSQL`.
+    pub requests: u64,
+    pub server: MockServer,
+}
+
+/// `[global...] list --instance-id INSTANCE_MYSQL [args...]` against a fresh
+/// mock that plays `script` on that instance first.
+pub fn scripted(script: impl Into<Script>, global: &[&str], args: &[&str]) -> Scripted {
+    let server = mock();
+    server.script(INSTANCE_MYSQL, script);
+    let run = run_list(&server, global, INSTANCE_MYSQL, args);
+    Scripted {
+        run,
+        requests: server.requests(INSTANCE_MYSQL),
+        server,
+    }
 }

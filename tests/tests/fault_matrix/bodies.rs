@@ -14,10 +14,9 @@ use huaweicloud_rds_mock::faults::{
 use huaweicloud_rds_mock::{Fault, Reply};
 
 use crate::support::{
-    ONE_BACKUP_PAGE, api_error, body_error, client, guarded, ids, last_request_id, list, mock,
-    mock_ids, page_of,
+    FAULT_INSTANCE_BACKUPS, MYSQL_BACKUPS, ONE_BACKUP_PAGE, api_error, body_error, call,
+    call_default, client, guarded, ids, last_request_id, list, mock, mock_ids, page_of,
 };
-use crate::{FAULT_INSTANCE_BACKUPS, MYSQL_BACKUPS, call, call_default};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_html_502_page_is_retried_then_kept_as_an_excerpt() {

@@ -8,8 +8,10 @@ use huaweicloud_rds_mock::faults::{
 };
 use huaweicloud_rds_mock::{Fault, INSTANCE_MYSQL, Script};
 
-use crate::support::{client, client_for, guarded, list, mock, page_of, transport_message};
-use crate::{MYSQL_BACKUPS, call, call_default};
+use crate::support::{
+    MYSQL_BACKUPS, call, call_default, client, client_for, guarded, list, mock, page_of,
+    transport_message,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connection_refused_is_retried_then_a_transport_error() {

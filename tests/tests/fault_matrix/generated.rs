@@ -8,8 +8,7 @@ use huaweicloud_rds::{Error, InvalidResponse, RdsClient};
 use huaweicloud_rds_mock::faults::{FAULT_ID_TYPO, FAULT_OVERSIZE};
 use huaweicloud_rds_mock::{Fault, INSTANCE_MYSQL, MOCK_PROJECT_ID, Script};
 
-use crate::MYSQL_BACKUPS;
-use crate::support::{client, guarded, mock};
+use crate::support::{MYSQL_BACKUPS, client, guarded, mock};
 
 async fn generated(c: &RdsClient, instance: &str) -> Result<ListBackupsResponse, Error> {
     match c

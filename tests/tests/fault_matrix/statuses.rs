@@ -11,9 +11,9 @@ use huaweicloud_rds_mock::faults::{
 use huaweicloud_rds_mock::{Fault, INSTANCE_MYSQL, MOCK_ACCESS_KEY, Reply};
 
 use crate::support::{
-    api_error, client, guarded, ids, last_request_id, list, mock, mock_ids, page_of,
+    FAULT_INSTANCE_BACKUPS, MYSQL_BACKUPS, api_error, call, call_default, client, guarded, ids,
+    last_request_id, list, mock, mock_ids, page_of,
 };
-use crate::{FAULT_INSTANCE_BACKUPS, MYSQL_BACKUPS, call, call_default};
 
 const THROTTLED: &str =
     r#"{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached."}"#;

@@ -7,8 +7,7 @@ use huaweicloud_rds::{Error, TimeoutKind};
 use huaweicloud_rds_mock::faults::FAULT_STALL_MID_BODY;
 use huaweicloud_rds_mock::{Fault, Script};
 
-use crate::support::{client, guarded, list, mock, page_of};
-use crate::{MYSQL_BACKUPS, call};
+use crate::support::{MYSQL_BACKUPS, call, client, guarded, list, mock, page_of};
 
 fn attempt_timeout(err: &Error, limit: Duration) {
     assert!(

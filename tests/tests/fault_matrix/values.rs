@@ -8,8 +8,7 @@ use huaweicloud_rds_mock::{
     Fault, QUIRK_EXTRA_FIELDS, QUIRK_NULL_OPTIONALS, QUIRK_TIME_OFFSETS, QUIRK_UNKNOWN_ENUMS,
 };
 
-use crate::support::{client, guarded, list, mock, page_of};
-use crate::{MYSQL_BACKUPS, call_default};
+use crate::support::{MYSQL_BACKUPS, call_default, client, guarded, list, mock, page_of};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_enum_values_are_kept_verbatim() {

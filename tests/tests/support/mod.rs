@@ -16,7 +16,8 @@ use huaweicloud_rds::{
     ResponseParseError,
 };
 use huaweicloud_rds_mock::{
-    Fault, MOCK_ACCESS_KEY, MOCK_PROJECT_ID, MOCK_SECRET_KEY, MockConfig, MockServer, Reply, Script,
+    Fault, INSTANCE_MYSQL, MOCK_ACCESS_KEY, MOCK_PROJECT_ID, MOCK_SECRET_KEY, MockConfig,
+    MockServer, Reply, Script,
 };
 
 /// Run a test body under a liveness bound of ten times its `budget` (the time
@@ -210,4 +211,38 @@ pub fn capture_logs() {
 /// What [`capture_logs`] captured so far.
 pub fn logs() -> String {
     String::from_utf8_lossy(&LOGS.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+}
+
+/// Backups of `INSTANCE_MYSQL`, and of every data-serving fault instance.
+pub const MYSQL_BACKUPS: usize = 13;
+pub const FAULT_INSTANCE_BACKUPS: usize = 20;
+
+/// What one call against a scripted mock left.
+pub struct Call {
+    pub result: Result<ListBackupsResponse, Error>,
+    /// Requests that reached the mock (the call's attempts).
+    pub requests: u64,
+    pub server: MockServer,
+}
+
+/// Plays `script` on `INSTANCE_MYSQL` of a fresh mock for one call of a
+/// client built from [`client`] by `configure`.
+pub async fn call(
+    script: impl Into<Script>,
+    configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
+) -> Call {
+    let server = mock().await;
+    server.script(INSTANCE_MYSQL, script);
+    let client = configure(client(&server)).build().unwrap();
+    let result = list(&client, INSTANCE_MYSQL).await;
+    Call {
+        result,
+        requests: server.requests(INSTANCE_MYSQL),
+        server,
+    }
+}
+
+/// [`call`] with the default client.
+pub async fn call_default(script: impl Into<Script>) -> Call {
+    call(script, |b| b).await
 }
