@@ -84,7 +84,8 @@ mod rustls_config {
 }
 
 /// `reqwest::Client::builder()` with this crate's TLS: rustls with the
-/// feature's crypto provider and the platform's certificate verifier.
+/// feature's crypto provider and the platform's certificate verifier; like
+/// every builder here, it follows no redirect and sends no `Referer`.
 ///
 /// For the `reqwest::Client` a program hands to
 /// [`ClientBuilder::http_client`](crate::ClientBuilder::http_client) (a proxy,
