@@ -4,10 +4,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::auth::chain::{self, FromEnvironment, LazyFile};
+use crate::auth::{CredentialSource, Environment, ProjectIdSource, iam_endpoint, project};
 use crate::credentials::{Credentials, env};
 use crate::error::{ApiError, Error, InvalidResponse};
 use crate::generated::Client;
-use crate::region::Region;
+use crate::region::{EndpointSource, Region, endpoint};
 use crate::request::{ListBackups, check_path_segment};
 use crate::response::parse_list_backups;
 use crate::retry::RetryPolicy;
@@ -35,6 +37,15 @@ pub struct RdsClient {
     api: Client,
     endpoint: String,
     settings: Arc<Settings>,
+    sources: Arc<Sources>,
+}
+
+/// Where a client's endpoint, credentials and project id came from.
+#[derive(Debug)]
+struct Sources {
+    endpoint: EndpointSource,
+    credentials: CredentialSource,
+    project_id: ProjectIdSource,
 }
 
 /// Builds an [`RdsClient`].
@@ -44,6 +55,8 @@ pub struct ClientBuilder {
     region: Option<Region>,
     credentials: Option<Credentials>,
     project_id: Option<String>,
+    iam_endpoint: Option<String>,
+    from_env: FromEnvironment,
     language: Option<Language>,
     retry: RetryPolicy,
     attempt_timeout: Duration,
@@ -69,6 +82,8 @@ impl Default for ClientBuilder {
             region: None,
             credentials: None,
             project_id: None,
+            iam_endpoint: None,
+            from_env: FromEnvironment::none(),
             language: None,
             retry: RetryPolicy::default(),
             attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
@@ -81,23 +96,29 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// A builder with the official SDK environment variables applied: AK/SK
-    /// (and security token), project id and region, where set.
+    /// A builder that finds what it is not given where the official SDK
+    /// looks: AK/SK (and security token) and project id in the
+    /// `HUAWEICLOUD_SDK_*` variables, then the credentials file; the region
+    /// in `HUAWEICLOUD_SDK_REGION`; the endpoint overrides
+    /// (`HUAWEICLOUD_SDK_REGION_RDS_*`, the regions file). See [`crate::auth`].
     pub fn from_env() -> Result<Self, Error> {
-        Self::from_lookup(|name| std::env::var(name).ok())
+        Self::from_environment(Environment::process())
     }
 
-    /// Like [`ClientBuilder::from_env`], reading variables through `lookup`.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+    /// Like [`ClientBuilder::from_env`], reading variables (`HOME` included)
+    /// through `lookup` instead of the process environment.
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    ) -> Result<Self, Error> {
+        Self::from_environment(Environment::from_fn(lookup))
+    }
+
+    fn from_environment(environment: Environment) -> Result<Self, Error> {
         let mut builder = ClientBuilder::default();
-        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-        if let Some(region) = get(env::REGION) {
+        if let Some(region) = environment.get(env::REGION) {
             builder.region = Some(Region::new(&region)?);
         }
-        builder.project_id = get(env::PROJECT_ID);
-        if get(env::AK).is_some() || get(env::SK).is_some() {
-            builder.credentials = Some(Credentials::from_lookup(&lookup)?);
-        }
+        builder.from_env = FromEnvironment::read(environment)?;
         Ok(builder)
     }
 
@@ -108,7 +129,8 @@ impl ClientBuilder {
     }
 
     /// Talk to this endpoint instead of a region's (`http://` is accepted,
-    /// for local endpoints and tests).
+    /// for local endpoints and tests). A region set as well is where
+    /// [`ClientBuilder::connect`] looks the project id up.
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
         self.endpoint = Some(url.into());
         self
@@ -123,6 +145,14 @@ impl ClientBuilder {
     /// The project id (the path's `{project_id}`, also sent as `X-Project-Id`).
     pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
         self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// The IAM endpoint [`ClientBuilder::connect`] looks the project id up
+    /// at (default: the credentials file's `iam_endpoint`, else
+    /// `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else the region's).
+    pub fn iam_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.iam_endpoint = Some(url.into());
         self
     }
 
@@ -191,11 +221,79 @@ impl ClientBuilder {
         self
     }
 
-    /// Check the configuration and build the client.
+    /// Check the configuration and build the client. The project id must be
+    /// configured somewhere (the builder, `HUAWEICLOUD_SDK_PROJECT_ID`, the
+    /// credentials file); [`ClientBuilder::connect`] can also look it up.
     pub fn build(self) -> Result<RdsClient, Error> {
-        let endpoint = match (self.endpoint, self.region) {
-            (Some(url), _) => normalize_endpoint(&url)?,
-            (None, Some(region)) => region.endpoint(),
+        let mut plan = self.plan()?;
+        let project = plan.project.take().ok_or_else(|| {
+            Error::Config(format!(
+                "no project id: set one (or {}, or project_id in the credentials file)",
+                env::PROJECT_ID
+            ))
+        })?;
+        plan.finish(project)
+    }
+
+    /// Like [`ClientBuilder::build`], and when no project id is configured,
+    /// look it up in IAM from the region with the client's AK/SK, as the
+    /// official SDK does (a signed `GET {iam}/v3/projects?name={region}`).
+    /// The answer is cached for the process per IAM endpoint, access key and
+    /// region. No project, or several, is [`Error::Discovery`].
+    pub async fn connect(self) -> Result<RdsClient, Error> {
+        let mut plan = self.plan()?;
+        let project = match plan.project.take() {
+            Some(project) => project,
+            None => {
+                let region = plan.region.clone().ok_or_else(|| {
+                    Error::Config(format!(
+                        "no project id: set one (or {}, or project_id in the credentials \
+                         file), or a region to look it up in IAM",
+                        env::PROJECT_ID
+                    ))
+                })?;
+                let iam = iam_endpoint::resolve(
+                    plan.iam_endpoint.as_deref(),
+                    &plan.environment,
+                    region.id(),
+                );
+                // The client made for an http endpoint speaks no TLS; IAM
+                // on https then needs its own.
+                let iam_https = iam.starts_with("https://");
+                let iam_http = match &plan.made_for_https {
+                    Some(https) if *https != iam_https => {
+                        default_http_client(iam_https, plan.connect_timeout)?
+                    }
+                    _ => plan.http.clone(),
+                };
+                let id = project::lookup(
+                    &iam_http,
+                    &iam,
+                    &region,
+                    &plan.credentials,
+                    plan.settings.attempt_timeout,
+                )
+                .await?;
+                tracing::debug!(%region, iam, "project id found in IAM");
+                (id, ProjectIdSource::Iam(iam))
+            }
+        };
+        plan.finish(project)
+    }
+
+    /// Everything but the project id, checked.
+    fn plan(self) -> Result<Plan, Error> {
+        let environment = self.from_env.environment.clone();
+        let (endpoint, endpoint_source) = match (self.endpoint, &self.region) {
+            (Some(url), _) => (normalize_endpoint(&url)?, EndpointSource::Explicit),
+            (None, Some(region)) => {
+                let (url, source) = endpoint::resolve_in(region, &environment)?;
+                let url = normalize_endpoint(&url).map_err(|e| match &source {
+                    EndpointSource::BuiltIn => e,
+                    other => Error::Config(format!("{e} (from {other})")),
+                })?;
+                (url, source)
+            }
             (None, None) => {
                 return Err(Error::Config(format!(
                     "no endpoint: set a region (or {}) or an endpoint URL",
@@ -203,37 +301,111 @@ impl ClientBuilder {
                 )));
             }
         };
-        let project_id = self.project_id.ok_or_else(|| {
-            Error::Config(format!("no project id: set one (or {})", env::PROJECT_ID))
-        })?;
-        check_path_segment("project_id", &project_id)?;
-        let credentials = self
-            .credentials
-            .ok_or_else(|| Error::Config("no credentials: set AK/SK or an IAM token".into()))?;
+        let mut file = LazyFile::new(&environment);
+        let (credentials, credential_source) =
+            chain::credentials(self.credentials, &self.from_env, &mut file)?;
         credentials.validate()?;
+        let project = chain::configured_project_id(self.project_id, &self.from_env, &mut file)?;
+        let iam_endpoint = match self.iam_endpoint {
+            Some(url) => Some(url),
+            None => file.get()?.and_then(|p| p.iam_endpoint.clone()),
+        };
         if self.attempt_timeout.is_zero()
             || self.deadline.is_zero()
             || self.connect_timeout.is_zero()
         {
             return Err(Error::Config("timeouts must be greater than zero".into()));
         }
-        let http = match self.http {
-            Some(client) => client,
-            None => default_http_client(endpoint.starts_with("https://"), self.connect_timeout)?,
+        let (http, made_for_https) = match self.http {
+            Some(client) => (client, None),
+            None => {
+                let https = endpoint.starts_with("https://");
+                (
+                    default_http_client(https, self.connect_timeout)?,
+                    Some(https),
+                )
+            }
         };
-        let settings = Arc::new(Settings {
+        tracing::debug!(
+            endpoint,
+            endpoint_source = %endpoint_source,
+            credentials = %credential_source,
+            "client configuration"
+        );
+        Ok(Plan {
+            endpoint,
+            endpoint_source,
+            credential_source,
+            project,
+            region: self.region,
+            iam_endpoint,
+            environment: environment.clone(),
+            http,
+            made_for_https,
+            connect_timeout: self.connect_timeout,
+            settings: PlanSettings {
+                language: self.language,
+                retry: self.retry,
+                attempt_timeout: self.attempt_timeout,
+                deadline: self.deadline,
+                body_limit: self.body_limit,
+            },
             credentials,
+        })
+    }
+}
+
+/// A checked configuration waiting for its project id.
+struct Plan {
+    endpoint: String,
+    endpoint_source: EndpointSource,
+    credentials: Credentials,
+    credential_source: CredentialSource,
+    project: Option<(String, ProjectIdSource)>,
+    region: Option<Region>,
+    iam_endpoint: Option<String>,
+    environment: Environment,
+    http: reqwest::Client,
+    /// Whether the builder made `http` for TLS (`None`: the caller's).
+    made_for_https: Option<bool>,
+    connect_timeout: Duration,
+    settings: PlanSettings,
+}
+
+struct PlanSettings {
+    language: Option<Language>,
+    retry: RetryPolicy,
+    attempt_timeout: Duration,
+    deadline: Duration,
+    body_limit: usize,
+}
+
+impl Plan {
+    fn finish(
+        self,
+        (project_id, project_source): (String, ProjectIdSource),
+    ) -> Result<RdsClient, Error> {
+        check_path_segment("project_id", &project_id)?;
+        tracing::debug!(project_id_source = %project_source, "project id");
+        let s = self.settings;
+        let settings = Arc::new(Settings {
+            credentials: self.credentials,
             project_id,
-            language: self.language,
-            retry: self.retry,
-            attempt_timeout: self.attempt_timeout,
-            deadline: self.deadline,
-            body_limit: self.body_limit,
+            language: s.language,
+            retry: s.retry,
+            attempt_timeout: s.attempt_timeout,
+            deadline: s.deadline,
+            body_limit: s.body_limit,
         });
         Ok(RdsClient {
-            api: Client::new_with_client(&endpoint, http, settings.clone()),
-            endpoint,
+            api: Client::new_with_client(&self.endpoint, self.http, settings.clone()),
+            endpoint: self.endpoint,
             settings,
+            sources: Arc::new(Sources {
+                endpoint: self.endpoint_source,
+                credentials: self.credential_source,
+                project_id: project_source,
+            }),
         })
     }
 }
@@ -283,6 +455,21 @@ impl RdsClient {
     /// The project id in use.
     pub fn project_id(&self) -> &str {
         &self.settings.project_id
+    }
+
+    /// Where the endpoint came from.
+    pub fn endpoint_source(&self) -> &EndpointSource {
+        &self.sources.endpoint
+    }
+
+    /// Where the credentials came from (never the credentials themselves).
+    pub fn credential_source(&self) -> &CredentialSource {
+        &self.sources.credentials
+    }
+
+    /// Where the project id came from.
+    pub fn project_id_source(&self) -> &ProjectIdSource {
+        &self.sources.project_id
     }
 
     /// The generated, lower-level client (same transport, signing and retries).
@@ -431,7 +618,7 @@ mod tests {
             (env::PROJECT_ID, "proj"),
             (env::REGION, "eu-west-101"),
         ];
-        let b = ClientBuilder::from_lookup(|n| {
+        let b = ClientBuilder::from_lookup(move |n| {
             vars.iter()
                 .find(|(k, _)| *k == n)
                 .map(|(_, v)| v.to_string())

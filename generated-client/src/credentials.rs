@@ -1,9 +1,15 @@
-//! Who the client is: AK/SK (optionally temporary, with a security token) or
-//! an IAM token. Secrets are redacted from every `Debug` and never displayed.
+//! Who the client is: AK/SK (optionally temporary, with a security token),
+//! temporary AK/SK from the ECS metadata service, or an IAM token. Secrets are
+//! redacted from every `Debug` and never displayed.
+//!
+//! Where they are found when the caller gives none (environment, credentials
+//! file) is [`crate::auth`].
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::Error;
+use crate::auth::MetadataCredentials;
 use crate::signing;
 
 /// Environment variable names the official SDKs read.
@@ -16,8 +22,21 @@ pub mod env {
     pub const SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
     /// Project id.
     pub const PROJECT_ID: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
-    /// Region id, e.g. `cn-north-4`.
+    /// Region id, e.g. `cn-north-4` (this project's name; the official SDK
+    /// takes the region in code only).
     pub const REGION: &str = "HUAWEICLOUD_SDK_REGION";
+    /// Path of the credentials file (default `~/.huaweicloud/credentials`).
+    pub const CREDENTIALS_FILE: &str = "HUAWEICLOUD_SDK_CREDENTIALS_FILE";
+    /// IAM endpoint for the project id lookup.
+    pub const IAM_ENDPOINT: &str = "HUAWEICLOUD_SDK_IAM_ENDPOINT";
+    /// Path of the regions file (default `~/.huaweicloud/regions.yaml`).
+    pub const REGIONS_FILE: &str = "HUAWEICLOUD_SDK_REGIONS_FILE";
+    /// Prefix of the per-region endpoint overrides:
+    /// `HUAWEICLOUD_SDK_REGION_RDS_CN_NORTH_4`.
+    pub const REGION_ENDPOINT_PREFIX: &str = "HUAWEICLOUD_SDK_REGION_RDS_";
+    /// Base URL of the ECS metadata service (this project's name; the
+    /// official SDK hard-codes `http://169.254.169.254`).
+    pub const METADATA_ENDPOINT: &str = "HUAWEICLOUD_SDK_METADATA_ENDPOINT";
 }
 
 /// A secret string (a token): redacted in `Debug`, no `Display`.
@@ -55,6 +74,9 @@ pub enum Credentials {
     },
     /// An IAM token, sent as `X-Auth-Token`.
     Token(Secret),
+    /// Temporary AK/SK of the ECS instance's agency, fetched from the
+    /// metadata service and refreshed before they expire.
+    Metadata(MetadataCredentials),
 }
 
 impl Credentials {
@@ -81,6 +103,20 @@ impl Credentials {
     /// An IAM token (from IAM `POST /v3/auth/tokens`).
     pub fn token(token: impl Into<String>) -> Self {
         Credentials::Token(Secret::new(token))
+    }
+
+    /// Temporary credentials from the ECS metadata service at `provider`'s
+    /// endpoint. Nothing is sent until the first request.
+    pub fn metadata(provider: MetadataCredentials) -> Self {
+        Credentials::Metadata(provider)
+    }
+
+    /// The access key, when it is known without asking a service.
+    pub fn access_key(&self) -> Option<&str> {
+        match self {
+            Credentials::AkSk { keys, .. } => Some(&keys.access_key),
+            Credentials::Token(_) | Credentials::Metadata(_) => None,
+        }
     }
 
     /// AK/SK from `HUAWEICLOUD_SDK_AK` and `HUAWEICLOUD_SDK_SK`, with
@@ -133,6 +169,35 @@ impl Credentials {
                 Ok(())
             }
             Credentials::Token(token) => check_header_value("IAM token", token.expose()),
+            Credentials::Metadata(_) => Ok(()),
+        }
+    }
+}
+
+/// The credentials a request is signed with: those held, or temporary ones
+/// just fetched.
+pub(crate) enum ForSigning<'a> {
+    Held(&'a Credentials),
+    Fetched(Arc<Credentials>),
+}
+
+impl std::ops::Deref for ForSigning<'_> {
+    type Target = Credentials;
+    fn deref(&self) -> &Credentials {
+        match self {
+            ForSigning::Held(c) => c,
+            ForSigning::Fetched(c) => c,
+        }
+    }
+}
+
+impl Credentials {
+    /// AK/SK or a token to sign with now: metadata credentials are fetched,
+    /// or refreshed when they expire soon.
+    pub(crate) async fn for_signing(&self) -> Result<ForSigning<'_>, Error> {
+        match self {
+            Credentials::Metadata(provider) => provider.current().await.map(ForSigning::Fetched),
+            held => Ok(ForSigning::Held(held)),
         }
     }
 }

@@ -50,6 +50,10 @@ pub enum Error {
     Timeout(TimeoutKind),
     /// A 2xx response whose body is not what the spec describes.
     InvalidResponse(InvalidResponse),
+    /// Temporary credentials (ECS metadata) or the project id (IAM) could not
+    /// be obtained, after a request for them was sent. The message names the
+    /// service, the region or the endpoint, and what to do; never a secret.
+    Discovery(String),
     /// A listing ended with fewer backups than the service said there are.
     Incomplete {
         /// Backups received.
@@ -169,7 +173,8 @@ impl Error {
     /// as its [`RetryPolicy`](crate::RetryPolicy) and deadline allow. False
     /// for everything a retry would meet again: a refused request, bad
     /// configuration, credentials or parameters the service rejects, a body
-    /// that is not what the spec describes.
+    /// that is not what the spec describes, and a failed metadata or IAM
+    /// lookup ([`Error::Discovery`]; the IAM lookup retried what was transient).
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(api) => {
@@ -179,6 +184,7 @@ impl Error {
             Error::InvalidRequest { .. }
             | Error::Config(_)
             | Error::InvalidResponse(_)
+            | Error::Discovery(_)
             | Error::Incomplete { .. }
             | Error::Redirect { .. } => false,
         }
@@ -263,6 +269,7 @@ impl fmt::Display for Error {
                 f,
                 "invalid response: the body is larger than the {limit}-byte limit"
             ),
+            Error::Discovery(message) => f.write_str(message),
             Error::Incomplete { received, reported } => write!(
                 f,
                 "incomplete listing: received {received} backups but the service reported {reported}"

@@ -7,10 +7,13 @@
 //! written by hand beside the generated module, one concern per module:
 //!
 //! - [`RdsClient`] / [`ClientBuilder`]: endpoint or [`Region`], [`Credentials`]
-//!   (AK/SK, temporary AK/SK, IAM token; the official `HUAWEICLOUD_SDK_*`
-//!   environment names), time limits, retries;
+//!   (AK/SK, temporary AK/SK, ECS metadata, IAM token), time limits, retries;
 //! - [`tls`]: rustls with the `ring` provider (or `aws-lc-rs` with the
 //!   `aws-lc` feature) and the platform's verifier, no process-wide provider;
+//! - [`auth`]: where credentials and the project id are found when not given,
+//!   as the official SDK finds them (environment, credentials file, IAM);
+//! - [`region`]: the 34 RDS regions and the endpoint overrides the official
+//!   SDK reads (`HUAWEICLOUD_SDK_REGION_RDS_*`, the regions file);
 //! - `transport`: progenitor's `exec` hook, where each attempt is signed
 //!   afresh ([`signing`], the `huaweicloud-signer` crate: SDK-HMAC-SHA256 as
 //!   the official SDKs do it), timed,
@@ -69,6 +72,8 @@ mod generated;
 // crate still has the response types, `parse_list_backups`, `time`,
 // `open_enum` and `signing`: what the fuzz targets and body-only callers need.
 #[cfg(feature = "client")]
+pub mod auth;
+#[cfg(feature = "client")]
 mod client;
 #[cfg(feature = "client")]
 pub mod credentials;
@@ -98,6 +103,8 @@ pub mod tls;
 mod transport;
 
 #[cfg(feature = "client")]
+pub use auth::{CredentialSource, MetadataCredentials, ProjectIdSource};
+#[cfg(feature = "client")]
 pub use client::{
     ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_DEADLINE, RdsClient,
@@ -111,7 +118,7 @@ pub use open_enum::{BackupStatus, BackupType, DatastoreType, Engine};
 #[cfg(feature = "client")]
 pub use pagination::{BackupStream, MultiStream, WalkOptions};
 #[cfg(feature = "client")]
-pub use region::Region;
+pub use region::{EndpointSource, Region};
 #[cfg(feature = "client")]
 pub use request::{ListBackups, MAX_LIMIT};
 pub use response::{ResponseParseError, parse_list_backups};

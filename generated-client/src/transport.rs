@@ -158,7 +158,10 @@ pub(crate) async fn execute(
         if remaining.is_zero() {
             return Err(Error::Timeout(TimeoutKind::Deadline(settings.deadline)));
         }
-        let request = authenticate(&template, settings)?;
+        // Temporary credentials are refreshed here, before signing, when
+        // they are about to expire.
+        let credentials = settings.credentials.for_signing().await?;
+        let request = authenticate(&template, &credentials)?;
         let budget = settings.attempt_timeout.min(remaining);
         // One span per attempt, inside the caller's (a walk's page span names
         // the instance and offset): `-vv` shows where the time of each went.
@@ -295,13 +298,13 @@ fn header_value(name: &'static str, value: &str) -> Result<HeaderValue, Error> {
     HeaderValue::from_str(value).map_err(|_| Error::invalid(name, "is not a valid header value"))
 }
 
-/// A copy of `template` carrying fresh credentials: a new `X-Sdk-Date` and
+/// A copy of `template` carrying `credentials`: a new `X-Sdk-Date` and
 /// signature for AK/SK, or the IAM token.
-fn authenticate(template: &Request, settings: &Settings) -> Result<Request, Error> {
+fn authenticate(template: &Request, credentials: &Credentials) -> Result<Request, Error> {
     let mut request = template
         .try_clone()
         .ok_or_else(|| Error::Config("the request body cannot be replayed".into()))?;
-    match &settings.credentials {
+    match credentials {
         Credentials::Token(token) => {
             let mut value = header_value("X-Auth-Token", token.expose())?;
             value.set_sensitive(true);
@@ -310,23 +313,37 @@ fn authenticate(template: &Request, settings: &Settings) -> Result<Request, Erro
         Credentials::AkSk {
             keys,
             security_token,
-        } => {
-            if let Some(token) = security_token {
-                let mut value = header_value("X-Security-Token", token.expose())?;
-                value.set_sensitive(true);
-                request.headers_mut().insert("x-security-token", value);
-            }
-            let date = signing::sdk_date_now();
-            request
-                .headers_mut()
-                .insert("x-sdk-date", header_value("X-Sdk-Date", &date)?);
-            let authorization = sign(&request, keys, &date)?;
-            let mut value = header_value("Authorization", &authorization)?;
-            value.set_sensitive(true);
-            request.headers_mut().insert("authorization", value);
+        } => sign_aksk(&mut request, keys, security_token.as_ref())?,
+        Credentials::Metadata(_) => {
+            return Err(Error::Config(
+                "metadata credentials must be resolved before signing".into(),
+            ));
         }
     }
     Ok(request)
+}
+
+/// Sign `request` as it stands with AK/SK: `X-Security-Token` (when there is
+/// one) and a fresh `X-Sdk-Date` first, so that both are signed.
+pub(crate) fn sign_aksk(
+    request: &mut Request,
+    keys: &signing::SigningKey,
+    security_token: Option<&crate::credentials::Secret>,
+) -> Result<(), Error> {
+    if let Some(token) = security_token {
+        let mut value = header_value("X-Security-Token", token.expose())?;
+        value.set_sensitive(true);
+        request.headers_mut().insert("x-security-token", value);
+    }
+    let date = signing::sdk_date_now();
+    request
+        .headers_mut()
+        .insert("x-sdk-date", header_value("X-Sdk-Date", &date)?);
+    let authorization = sign(request, keys, &date)?;
+    let mut value = header_value("Authorization", &authorization)?;
+    value.set_sensitive(true);
+    request.headers_mut().insert("authorization", value);
+    Ok(())
 }
 
 /// The `Authorization` value for `request` exactly as it will go on the wire.

@@ -1,5 +1,10 @@
 //! Regions and their RDS endpoints (`https://rds.{region}.myhuaweicloud.com`,
-//! with eu-west-101 on `myhuaweicloud.eu`).
+//! with eu-west-101 on `myhuaweicloud.eu`): the built-in table here, the
+//! overrides the official SDK reads in [`endpoint`].
+
+pub mod endpoint;
+
+pub use endpoint::EndpointSource;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -26,7 +31,9 @@ macro_rules! regions {
     };
 }
 
+// Every RDS region of huaweicloudsdkrds 3.1.219 (`v3/region/rds_region.py`).
 regions! {
+    AF_NORTH_1 = "af-north-1",
     AF_SOUTH_1 = "af-south-1",
     AP_SOUTHEAST_1 = "ap-southeast-1",
     AP_SOUTHEAST_2 = "ap-southeast-2",
@@ -42,14 +49,21 @@ regions! {
     CN_NORTH_2 = "cn-north-2",
     CN_NORTH_4 = "cn-north-4",
     CN_NORTH_9 = "cn-north-9",
+    CN_NORTH_11 = "cn-north-11",
+    CN_NORTH_12 = "cn-north-12",
     CN_SOUTH_1 = "cn-south-1",
     CN_SOUTH_2 = "cn-south-2",
+    CN_SOUTH_4 = "cn-south-4",
     CN_SOUTHWEST_2 = "cn-southwest-2",
+    CN_SOUTHWEST_3 = "cn-southwest-3",
     EU_WEST_0 = "eu-west-0",
     EU_WEST_101 = "eu-west-101",
     LA_NORTH_2 = "la-north-2",
     LA_SOUTH_2 = "la-south-2",
+    ME_EAST_1 = "me-east-1",
+    MY_KUALALUMPUR_1 = "my-kualalumpur-1",
     NA_MEXICO_1 = "na-mexico-1",
+    RU_MOSCOW_1 = "ru-moscow-1",
     RU_NORTHWEST_2 = "ru-northwest-2",
     SA_BRAZIL_1 = "sa-brazil-1",
     TR_WEST_1 = "tr-west-1",
@@ -84,13 +98,14 @@ impl Region {
         &self.0
     }
 
-    /// Whether this release lists the region.
+    /// Whether this release lists the region (the official SDK's 34).
     pub fn is_known(&self) -> bool {
         Region::KNOWN.contains(self)
     }
 
-    /// The RDS endpoint: `https://rds.{region}.myhuaweicloud.com`, except
-    /// eu-west-101, which is served from `myhuaweicloud.eu`.
+    /// The built-in RDS endpoint: `https://rds.{region}.myhuaweicloud.com`,
+    /// except eu-west-101, which is served from `myhuaweicloud.eu`. What a
+    /// client uses also depends on the overrides ([`endpoint::resolve`]).
     pub fn endpoint(&self) -> String {
         if *self == Region::EU_WEST_101 {
             "https://rds.eu-west-101.myhuaweicloud.eu".to_owned()
@@ -127,7 +142,10 @@ mod tests {
             Region::EU_WEST_101.endpoint(),
             "https://rds.eu-west-101.myhuaweicloud.eu"
         );
-        assert_eq!(Region::KNOWN.len(), 26);
+        assert_eq!(Region::KNOWN.len(), 34);
+        for region in Region::KNOWN {
+            assert_eq!(Region::new(region.id()).unwrap(), *region);
+        }
     }
 
     #[test]
