@@ -33,6 +33,12 @@ pub struct MockConfig {
     /// How many received requests [`MockServer::received`](crate::MockServer::received)
     /// keeps (the newest; 256).
     pub record_requests: usize,
+    /// How long the metadata endpoint's temporary credentials last (24 hours);
+    /// see [`identity`](crate::identity).
+    pub metadata_ttl: Duration,
+    /// Whether the metadata endpoint hands out metadata tokens (`true`); when
+    /// `false` the token request is `404` and none is needed.
+    pub metadata_tokens: bool,
 }
 
 impl Default for MockConfig {
@@ -44,6 +50,8 @@ impl Default for MockConfig {
             fault_delay: Duration::from_secs(2),
             oversize_bytes: 16 * 1024 * 1024,
             record_requests: 256,
+            metadata_ttl: Duration::from_secs(24 * 60 * 60),
+            metadata_tokens: true,
         }
     }
 }
@@ -82,6 +90,18 @@ impl MockConfig {
     /// Sets [`record_requests`](Self::record_requests).
     pub fn record_requests(mut self, n: usize) -> Self {
         self.record_requests = n;
+        self
+    }
+
+    /// Sets [`metadata_ttl`](Self::metadata_ttl).
+    pub fn metadata_ttl(mut self, ttl: Duration) -> Self {
+        self.metadata_ttl = ttl;
+        self
+    }
+
+    /// Sets [`metadata_tokens`](Self::metadata_tokens).
+    pub fn metadata_tokens(mut self, on: bool) -> Self {
+        self.metadata_tokens = on;
         self
     }
 }

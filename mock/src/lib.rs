@@ -14,7 +14,8 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The binary `rds-mock [--port N] [--no-verify-signature]` serves the same thing and
+//! The binary `rds-mock [--port N] [--no-verify-signature] [--metadata-ttl SECONDS]
+//! [--no-metadata-token]` serves the same thing and
 //! prints `listening on http://127.0.0.1:PORT`.
 //!
 //! The server is hyper's HTTP/1.1 server connection. Besides the API it serves
@@ -158,6 +159,13 @@
 //! | `fault-total-count-low` | 250 backups; `total_count` says 150 |
 //! | `fault-same-page` | 250 backups; the second request ignores `offset` |
 //!
+//! # IAM and ECS metadata
+//!
+//! The same server also answers IAM's `GET /v3/projects?name={region}` (the
+//! project id lookup) and the ECS metadata service's token and temporary
+//! credentials, whose AK/SK and security token the list endpoint then
+//! accepts: see [`identity`] for the regions, projects and expiry settings.
+//!
 //! Request counts ([`MockServer::requests`]) include every request naming the
 //! instance, whatever its outcome (401 and 400 included), so a test can assert how
 //! many attempts a client made; [`MockServer::received`] keeps the newest requests.
@@ -169,6 +177,7 @@ mod config;
 mod credentials;
 pub mod data;
 pub mod faults;
+pub mod identity;
 mod pipeline;
 pub mod query;
 mod reply;

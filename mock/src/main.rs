@@ -22,6 +22,14 @@ struct Args {
     /// proxy that rewrites Host, or for unsigned clients).
     #[arg(long)]
     no_verify_signature: bool,
+    /// Lifetime of the temporary credentials the metadata endpoint hands out,
+    /// in seconds (default a day; a few seconds make a client refresh them).
+    #[arg(long, value_name = "SECONDS")]
+    metadata_ttl: Option<u64>,
+    /// The metadata endpoint hands out no metadata token (the token request
+    /// answers 404), as an older metadata service.
+    #[arg(long)]
+    no_metadata_token: bool,
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -29,7 +37,12 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     let config = MockConfig::default()
         .addr(SocketAddr::from(([127, 0, 0, 1], args.port)))
-        .verify_signature(!args.no_verify_signature);
+        .verify_signature(!args.no_verify_signature)
+        .metadata_tokens(!args.no_metadata_token);
+    let config = match args.metadata_ttl {
+        Some(secs) => config.metadata_ttl(std::time::Duration::from_secs(secs)),
+        None => config,
+    };
     let server = match MockServer::start(config).await {
         Ok(s) => s,
         Err(e) => {

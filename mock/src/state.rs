@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use crate::config::MockConfig;
 use crate::data::{self, Instance};
 use crate::faults::{Fault, Script};
+use crate::identity::Issued;
 use crate::request::RecordedRequest;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -27,6 +28,8 @@ pub(crate) struct State {
     any_script: Mutex<Script>,
     recorded: Mutex<VecDeque<RecordedRequest>>,
     extra: RwLock<HashMap<String, Arc<Instance>>>,
+    /// Temporary credentials the metadata endpoint handed out.
+    pub issued: Issued,
 }
 
 impl State {
@@ -42,6 +45,7 @@ impl State {
             any_script: Mutex::new(Script::default()),
             recorded: Mutex::new(VecDeque::new()),
             extra: RwLock::new(HashMap::new()),
+            issued: Issued::new(nonce),
         }
     }
 

@@ -1,12 +1,14 @@
 //! The request pipeline: each stage either passes the request on or answers it.
 //!
-//! [`route`] (path and method), [`auth`] (token or signature), [`project`],
+//! [`identity`] (IAM's project list and the ECS metadata endpoints, answered
+//! whole), [`route`] (path and method), [`auth`] (token or signature), [`project`],
 //! [`params`] (the query's rules), then [`fault`] (what goes wrong, if anything) and
 //! [`page`] (the instance's data). The first stage that answers decides; see the
 //! crate docs for the codes.
 
 mod auth;
 mod fault;
+mod identity;
 mod page;
 mod params;
 mod project;
@@ -27,6 +29,15 @@ pub(crate) fn answer(state: &State, req: &RecordedRequest, nth: Option<u64>) -> 
     {
         return done;
     }
+    if let Some(answer) = identity::answer(state, req) {
+        // The server-wide script applies here too (IAM answering 503 once).
+        return match any {
+            Some(f) => {
+                fault::standalone(&f, request_id).unwrap_or_else(|| answer.on_wire(fault::wire(&f)))
+            }
+            None => answer,
+        };
+    }
     let (answer, fault) = match checked(state, req) {
         Err(refused) => (refused, any),
         Ok(query) => {
@@ -46,7 +57,7 @@ pub(crate) fn answer(state: &State, req: &RecordedRequest, nth: Option<u64>) -> 
 /// The stages before faults and data: the validated query, or the refusal.
 fn checked(state: &State, req: &RecordedRequest) -> Result<ListQuery, Answer> {
     let project = route::check(req)?;
-    auth::check(&state.config, req)?;
+    auth::check(state, req)?;
     project::check(&project, req)?;
     params::check(req)
 }
