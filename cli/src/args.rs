@@ -2,25 +2,30 @@
 
 use std::time::Duration;
 
-use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use huaweicloud_rds::Timestamp;
 use huaweicloud_rds::types::{BackupStatusFilter, BackupTypeFilter, Language};
 
 /// List Huawei Cloud RDS backups: one page, or every backup of one or many
 /// instances.
 ///
-/// Credentials: an IAM token (--auth-token or RDS_BACKUPS_AUTH_TOKEN), or AK/SK
-/// from HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK and, for temporary credentials,
-/// HUAWEICLOUD_SDK_SECURITY_TOKEN. --mock needs none: it starts the embedded
-/// mock service and uses its documented test credentials.
+/// Credentials, first found wins: an IAM token (--auth-token or
+/// RDS_BACKUPS_AUTH_TOKEN); --metadata-credentials (the ECS metadata
+/// service); AK/SK from HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK (and
+/// HUAWEICLOUD_SDK_SECURITY_TOKEN); the credentials file
+/// (HUAWEICLOUD_SDK_CREDENTIALS_FILE, else ~/.huaweicloud/credentials, section
+/// [basic]). Project id: --project-id, HUAWEICLOUD_SDK_PROJECT_ID, the file's
+/// project_id, else looked up in IAM from the region. --mock needs none: it
+/// starts the embedded mock service and uses its documented test credentials.
 ///
 /// Exit codes: 0 success; 2 invalid usage or value (nothing was sent); 1 any
 /// failure after a request was attempted.
 #[derive(Debug, Parser)]
 #[command(name = "rds-backups", version, max_term_width = 100)]
-#[command(group(ArgGroup::new("target").args(["endpoint", "region", "mock"])))]
 pub struct Cli {
-    /// Endpoint URL, e.g. https://rds.cn-north-4.myhuaweicloud.com
+    /// Endpoint URL, e.g. https://rds.cn-north-4.myhuaweicloud.com; wins over
+    /// the region's (with --region too, the region is where the project id
+    /// is looked up)
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint: Option<String>,
 
@@ -29,7 +34,7 @@ pub struct Cli {
     pub region: Option<String>,
 
     /// Start the embedded mock service and list from it
-    #[arg(long, global = true)]
+    #[arg(long, global = true, conflicts_with_all = ["endpoint", "region"])]
     pub mock: bool,
 
     /// Project id
@@ -50,6 +55,12 @@ pub struct Cli {
         value_name = "TOKEN"
     )]
     pub auth_token: Option<String>,
+
+    /// Temporary credentials from the ECS metadata service (on an ECS
+    /// instance with an agency; $HUAWEICLOUD_SDK_METADATA_ENDPOINT, default
+    /// http://169.254.169.254)
+    #[arg(long, global = true)]
+    pub metadata_credentials: bool,
 
     /// Language of error messages, sent as X-Language
     #[arg(long, global = true, value_enum)]

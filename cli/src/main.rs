@@ -10,8 +10,8 @@ use std::process::ExitCode;
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches};
 use huaweicloud_rds::{
-    ClientBuilder, Credentials, Error, ListBackups, RdsClient, Region, WalkOptions,
-    credentials::env,
+    ClientBuilder, Credentials, Error, ListBackups, MetadataCredentials, RdsClient, Region,
+    WalkOptions, credentials::env,
 };
 use huaweicloud_rds_mock::{
     MOCK_ACCESS_KEY, MOCK_PROJECT_ID, MOCK_SECRET_KEY, MockConfig, MockServer,
@@ -183,60 +183,71 @@ fn requests(list: &ListArgs) -> Result<Vec<ListBackups>, Failure> {
 
 /// Build the client for the chosen target; with `--mock`, start the mock.
 async fn connect(invocation: &Invocation) -> Result<(RdsClient, Option<MockServer>), Failure> {
-    let cli = &invocation.cli;
-    let mut builder = ClientBuilder::default();
-    let mut mock = None;
-    if cli.mock {
-        let server = MockServer::start(MockConfig::default())
-            .await
-            .map_err(|e| Failure {
-                code: EXIT_FAILURE,
-                message: format!("cannot start the mock service: {e}"),
-            })?;
-        builder = builder.endpoint(server.base_url());
-        // The mock's documented credentials; the environment's are ignored.
-        let project = match (&cli.project_id, invocation.project_id_from_flag) {
-            (Some(p), true) => p.clone(),
-            _ => MOCK_PROJECT_ID.to_owned(),
-        };
-        builder = builder.project_id(project);
-        builder = builder.credentials(match (&cli.auth_token, invocation.auth_token_from_flag) {
-            (Some(token), true) => Credentials::token(token.clone()),
-            _ => Credentials::aksk(MOCK_ACCESS_KEY, MOCK_SECRET_KEY),
-        });
-        mock = Some(server);
-    } else {
-        builder = match (&cli.endpoint, &cli.region) {
-            (Some(url), _) => builder.endpoint(url.clone()),
-            (None, Some(region)) => builder.region(Region::new(region)?),
-            (None, None) => match std::env::var(env::REGION) {
-                Ok(region) if !region.trim().is_empty() => builder.region(Region::new(&region)?),
-                _ => {
-                    return Err(Failure::usage(format!(
-                        "no target: give --endpoint, --region or --mock, or set {}",
-                        env::REGION
-                    )));
-                }
-            },
-        };
-        let project = cli.project_id.clone().ok_or_else(|| {
-            Failure::usage(format!(
-                "no project id: give --project-id or set {}",
-                env::PROJECT_ID
-            ))
-        })?;
-        builder = builder.project_id(project);
-        builder = builder.credentials(match &cli.auth_token {
-            Some(token) => Credentials::token(token.clone()),
-            None => Credentials::from_env().map_err(|_| {
-                Failure::usage(format!(
-                    "no credentials: give --auth-token (or RDS_BACKUPS_AUTH_TOKEN), or set {} and {}",
-                    env::AK,
-                    env::SK
-                ))
-            })?,
-        });
+    if !invocation.cli.mock {
+        return Ok((connect_account(invocation).await?, None));
     }
+    let cli = &invocation.cli;
+    let server = MockServer::start(MockConfig::default())
+        .await
+        .map_err(|e| Failure {
+            code: EXIT_FAILURE,
+            message: format!("cannot start the mock service: {e}"),
+        })?;
+    // The mock's documented credentials; the environment's are ignored.
+    let project = match (&cli.project_id, invocation.project_id_from_flag) {
+        (Some(p), true) => p.clone(),
+        _ => MOCK_PROJECT_ID.to_owned(),
+    };
+    let credentials = match (&cli.auth_token, invocation.auth_token_from_flag) {
+        (Some(token), true) => Credentials::token(token.clone()),
+        _ => Credentials::aksk(MOCK_ACCESS_KEY, MOCK_SECRET_KEY),
+    };
+    let builder = ClientBuilder::default()
+        .endpoint(server.base_url())
+        .project_id(project)
+        .credentials(credentials);
+    let client = options(builder, cli).build()?;
+    report_sources(&client);
+    Ok((client, Some(server)))
+}
+
+/// A real account: what the flags say, the rest found where the official
+/// SDK finds it (HUAWEICLOUD_SDK_* variables, the credentials file, the
+/// endpoint overrides, IAM for the project id).
+async fn connect_account(invocation: &Invocation) -> Result<RdsClient, Failure> {
+    let cli = &invocation.cli;
+    let mut builder = ClientBuilder::from_env()?;
+    if let Some(url) = &cli.endpoint {
+        builder = builder.endpoint(url.clone());
+    }
+    if let Some(region) = &cli.region {
+        builder = builder.region(Region::new(region)?);
+    }
+    let region_set = cli.region.is_some() || env_set(env::REGION);
+    if cli.endpoint.is_none() && !region_set {
+        return Err(Failure::usage(format!(
+            "no target: give --endpoint, --region or --mock, or set {}",
+            env::REGION
+        )));
+    }
+    if let (Some(project), true) = (&cli.project_id, invocation.project_id_from_flag) {
+        builder = builder.project_id(project.clone());
+    }
+    if let Some(token) = &cli.auth_token {
+        builder = builder.credentials(Credentials::token(token.clone()));
+    } else if cli.metadata_credentials {
+        builder = builder.credentials(Credentials::metadata(MetadataCredentials::from_env()?));
+    }
+    let client = options(builder, cli)
+        .connect()
+        .await
+        .map_err(|e| explain(e, region_set))?;
+    report_sources(&client);
+    Ok(client)
+}
+
+/// The options every target shares.
+fn options(mut builder: ClientBuilder, cli: &Cli) -> ClientBuilder {
     if let Some(language) = cli.language {
         builder = builder.language(language.into());
     }
@@ -246,7 +257,48 @@ async fn connect(invocation: &Invocation) -> Result<(RdsClient, Option<MockServe
     if let Some(attempts) = cli.max_attempts {
         builder = builder.max_attempts(attempts);
     }
-    Ok((builder.build()?, mock))
+    builder
+}
+
+fn env_set(name: &str) -> bool {
+    std::env::var(name).is_ok_and(|v| !v.trim().is_empty())
+}
+
+/// Name the flags in the two configuration errors a user meets first.
+fn explain(error: Error, region_set: bool) -> Failure {
+    let Error::Config(message) = &error else {
+        return error.into();
+    };
+    if message.starts_with("no project id") && !region_set {
+        return Failure::usage(format!(
+            "no project id: pass --project-id (or set {}, or project_id in the credentials \
+             file), or --region to look it up in IAM",
+            env::PROJECT_ID
+        ));
+    }
+    if message.starts_with("no credentials") {
+        return Failure::usage(format!(
+            "{message}; or give --auth-token (or RDS_BACKUPS_AUTH_TOKEN), or \
+             --metadata-credentials on an ECS instance"
+        ));
+    }
+    error.into()
+}
+
+/// What -v says about where the configuration came from: sources and
+/// public ids, never a secret.
+fn report_sources(client: &RdsClient) {
+    tracing::info!(
+        "endpoint {} ({})",
+        client.endpoint(),
+        client.endpoint_source()
+    );
+    tracing::info!("credentials: {}", client.credential_source());
+    tracing::info!(
+        "project id {} ({})",
+        client.project_id(),
+        client.project_id_source()
+    );
 }
 
 /// Why writing stopped.

@@ -118,7 +118,7 @@ impl ClientBuilder {
         if let Some(region) = environment.get(env::REGION) {
             builder.region = Some(Region::new(&region)?);
         }
-        builder.from_env = FromEnvironment::read(environment)?;
+        builder.from_env = FromEnvironment::read(environment);
         Ok(builder)
     }
 

@@ -78,7 +78,9 @@ impl fmt::Display for ProjectIdSource {
 #[derive(Clone, Debug)]
 pub(crate) struct FromEnvironment {
     pub(crate) environment: Environment,
-    pub(crate) credentials: Option<Credentials>,
+    /// AK/SK from the variables; half a pair is an error, reported only if
+    /// the chain gets that far (an explicit token wins over it).
+    pub(crate) credentials: Option<Result<Credentials, Error>>,
     pub(crate) project_id: Option<String>,
 }
 
@@ -91,21 +93,19 @@ impl FromEnvironment {
         }
     }
 
-    /// Read the credential and project variables; half an AK/SK pair is an
-    /// error. The credentials file is read later, only when needed.
-    pub(crate) fn read(environment: Environment) -> Result<Self, Error> {
+    /// Read the credential and project variables. The credentials file is
+    /// read later, only when needed.
+    pub(crate) fn read(environment: Environment) -> Self {
         let set = |name: &str| environment.get(name).is_some();
-        let credentials = if set(env::AK) || set(env::SK) {
+        let credentials = (set(env::AK) || set(env::SK)).then(|| {
             let lookup = environment.clone();
-            Some(Credentials::from_lookup(move |name| lookup.get(name))?)
-        } else {
-            None
-        };
-        Ok(FromEnvironment {
+            Credentials::from_lookup(move |name| lookup.get(name))
+        });
+        FromEnvironment {
             project_id: environment.get(env::PROJECT_ID),
             credentials,
             environment,
-        })
+        }
     }
 }
 
@@ -147,7 +147,7 @@ pub(crate) fn credentials(
         return Ok((credentials, source));
     }
     if let Some(credentials) = &from_env.credentials {
-        return Ok((credentials.clone(), CredentialSource::Environment));
+        return Ok((credentials.clone()?, CredentialSource::Environment));
     }
     if let Some(profile) = file.get()?
         && let Some(credentials) = &profile.credentials
@@ -216,15 +216,13 @@ mod tests {
             "[basic]\nak = FILEAK\nsk = FILESK\nproject_id = pfile\n",
         );
         let path_text = path.to_str().unwrap().to_owned();
-        let only_file =
-            FromEnvironment::read(environment(&[(env::CREDENTIALS_FILE, &path_text)])).unwrap();
+        let only_file = FromEnvironment::read(environment(&[(env::CREDENTIALS_FILE, &path_text)]));
         let with_env = FromEnvironment::read(environment(&[
             (env::CREDENTIALS_FILE, &path_text),
             (env::AK, "ENVAK"),
             (env::SK, "ENVSK"),
             (env::PROJECT_ID, "penv"),
-        ]))
-        .unwrap();
+        ]));
 
         let (c, s) =
             credentials(None, &only_file, &mut LazyFile::new(&only_file.environment)).unwrap();
@@ -259,8 +257,7 @@ mod tests {
     #[test]
     fn default_path_is_under_home_and_a_missing_file_is_no_error() {
         let home = std::env::temp_dir().join(format!("rds-chain-home-{}", std::process::id()));
-        let from_env =
-            FromEnvironment::read(environment(&[("HOME", home.to_str().unwrap())])).unwrap();
+        let from_env = FromEnvironment::read(environment(&[("HOME", home.to_str().unwrap())]));
         let e =
             credentials(None, &from_env, &mut LazyFile::new(&from_env.environment)).unwrap_err();
         let expected = home.join(".huaweicloud").join("credentials");
@@ -273,13 +270,21 @@ mod tests {
     }
 
     #[test]
+    fn half_an_environment_pair_is_an_error_unless_something_wins_over_it() {
+        let half = FromEnvironment::read(environment(&[(env::AK, "A")]));
+        let e = credentials(None, &half, &mut LazyFile::new(&half.environment)).unwrap_err();
+        assert!(e.to_string().contains("HUAWEICLOUD_SDK_SK is not"), "{e}");
+        let token = Some(Credentials::token("t"));
+        assert!(credentials(token, &half, &mut LazyFile::new(&half.environment)).is_ok());
+    }
+
+    #[test]
     fn a_malformed_file_stops_the_chain() {
         let path = temp_file("bad", "[basic]\nak = A\n");
         let from_env = FromEnvironment::read(environment(&[(
             env::CREDENTIALS_FILE,
             path.to_str().unwrap(),
-        )]))
-        .unwrap();
+        )]));
         let e =
             credentials(None, &from_env, &mut LazyFile::new(&from_env.environment)).unwrap_err();
         assert!(e.to_string().contains("line 2"), "{e}");

@@ -1,0 +1,648 @@
+//! The real `rds-backups` binary finding credentials, the project id and the
+//! endpoint where the official SDK finds them, against a mock started here
+//! (its list, IAM and ECS metadata endpoints on loopback).
+//!
+//! Every run builds its whole environment: `HOME` is a fresh directory,
+//! every variable the lookup reads is set or removed here, the metadata and
+//! IAM endpoints point at the mock or at a loopback port where nothing
+//! listens, and proxies point at such a port too, so that a request meant
+//! for anywhere but the mock fails on loopback instead of leaving the machine.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use huaweicloud_rds_mock::faults::FAULT_DELAY;
+use huaweicloud_rds_mock::identity::{REGION_NO_PROJECT, REGION_TWO_PROJECTS, SECOND_PROJECT_ID};
+use huaweicloud_rds_mock::{
+    INSTANCE_MYSQL, MOCK_ACCESS_KEY, MOCK_PROJECT_ID, MOCK_SECRET_KEY, MockConfig, MockServer,
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_rds-backups");
+
+/// Every variable the binary reads to find credentials, a project, a region
+/// or an endpoint.
+const VARIABLES: &[&str] = &[
+    "HUAWEICLOUD_SDK_AK",
+    "HUAWEICLOUD_SDK_SK",
+    "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+    "HUAWEICLOUD_SDK_PROJECT_ID",
+    "HUAWEICLOUD_SDK_REGION",
+    "HUAWEICLOUD_SDK_CREDENTIALS_FILE",
+    "HUAWEICLOUD_SDK_REGIONS_FILE",
+    "HUAWEICLOUD_SDK_IAM_ENDPOINT",
+    "HUAWEICLOUD_SDK_METADATA_ENDPOINT",
+    "RDS_BACKUPS_AUTH_TOKEN",
+];
+
+/// A mock, the runtime serving it, and a scratch directory for files.
+struct World {
+    _rt: tokio::runtime::Runtime,
+    server: MockServer,
+    home: TempDir,
+}
+
+fn world() -> World {
+    world_with(MockConfig::default())
+}
+
+fn world_with(config: MockConfig) -> World {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = rt.block_on(MockServer::start(config)).unwrap();
+    World {
+        _rt: rt,
+        server,
+        home: TempDir::new(),
+    }
+}
+
+impl World {
+    fn url(&self) -> String {
+        self.server.base_url()
+    }
+
+    /// Write `~/.huaweicloud/{name}` and return its path.
+    fn home_file(&self, name: &str, text: &str) -> PathBuf {
+        let dir = self.home.0.join(".huaweicloud");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// Write a file outside `~/.huaweicloud`.
+    fn file(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.home.0.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// Run the binary with `vars` set (and every other variable of
+    /// [`VARIABLES`] unset, the endpoints on a dead loopback port).
+    fn run(&self, args: &[&str], vars: &[(&str, &str)]) -> Output {
+        let dead = dead_loopback_url();
+        let mut command = Command::new(BIN);
+        command
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &self.home.0)
+            .env("HUAWEICLOUD_SDK_METADATA_ENDPOINT", &dead)
+            .env("HUAWEICLOUD_SDK_IAM_ENDPOINT", &dead);
+        for proxy in [
+            "HTTP_PROXY",
+            "HTTPS_PROXY",
+            "ALL_PROXY",
+            "http_proxy",
+            "https_proxy",
+        ] {
+            command.env(proxy, &dead);
+        }
+        command
+            .env("NO_PROXY", "127.0.0.1")
+            .env("no_proxy", "127.0.0.1");
+        for (name, value) in vars {
+            let known = VARIABLES.contains(name) || name.starts_with("HUAWEICLOUD_SDK_REGION_RDS_");
+            assert!(known, "{name} is not a lookup variable");
+            command.env(name, value);
+        }
+        run_bounded(command)
+    }
+}
+
+/// Run to the end, killed after a minute: a liveness bound, not a speed check.
+fn run_bounded(mut command: Command) -> Output {
+    let child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("rds-backups runs");
+    let id = child.id();
+    let (done, waited) = std::sync::mpsc::channel();
+    let watchdog = std::thread::spawn(move || {
+        if waited.recv_timeout(Duration::from_secs(60)).is_err() {
+            // Still running after a minute: a hang.
+            let _ = Command::new("kill").arg("-9").arg(id.to_string()).status();
+        }
+    });
+    let output = child.wait_with_output().expect("rds-backups ends");
+    let _ = done.send(());
+    let _ = watchdog.join();
+    output
+}
+
+/// `http://127.0.0.1:PORT` where nothing listens.
+fn dead_loopback_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("rds-cli-creds-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        TempDir(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn total_count(o: &Output) -> u64 {
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stderr(o)));
+    v["total_count"].as_u64().expect("total_count")
+}
+
+fn assert_ok(o: &Output) {
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(o));
+}
+
+/// `-v` shows where things came from and never a secret.
+fn assert_no_secret(o: &Output, secrets: &[&str]) {
+    let err = stderr(o);
+    for secret in secrets {
+        assert!(!err.contains(secret), "stderr shows a secret: {err}");
+    }
+}
+
+const LIST: &[&str] = &["list", "--instance-id", INSTANCE_MYSQL, "--output", "json"];
+
+fn args<'a>(global: &[&'a str]) -> Vec<&'a str> {
+    let mut all = global.to_vec();
+    all.extend_from_slice(LIST);
+    all
+}
+
+fn basic(ak: &str, sk: &str, extra: &str) -> String {
+    format!("# written by hand\n[basic]\nak = {ak}\nsk = {sk}\n{extra}")
+}
+
+#[test]
+fn credentials_and_project_from_the_file_only() {
+    let w = world();
+    let file = w.home_file(
+        "credentials",
+        &basic(
+            MOCK_ACCESS_KEY,
+            MOCK_SECRET_KEY,
+            &format!("project_id = {MOCK_PROJECT_ID}\n"),
+        ),
+    );
+    let o = w.run(&args(&["-v", "--endpoint", &w.url()]), &[]);
+    assert_ok(&o);
+    assert_eq!(total_count(&o), 13);
+    let err = stderr(&o);
+    let shown = format!("credentials: credentials file {} [basic]", file.display());
+    assert!(err.contains(&shown), "{err}");
+    assert!(
+        err.contains("project id 0483b6b16e954cb88930a360d2c4e663 (credentials file"),
+        "{err}"
+    );
+    assert_no_secret(&o, &[MOCK_SECRET_KEY]);
+}
+
+#[test]
+fn the_environment_wins_over_the_file() {
+    let w = world();
+    w.home_file(
+        "credentials",
+        &basic("FILEAK0000000000000X", "file-secret-not-the-mocks", ""),
+    );
+    let o = w.run(
+        &args(&[
+            "-v",
+            "--endpoint",
+            &w.url(),
+            "--project-id",
+            MOCK_PROJECT_ID,
+        ]),
+        &[
+            ("HUAWEICLOUD_SDK_AK", MOCK_ACCESS_KEY),
+            ("HUAWEICLOUD_SDK_SK", MOCK_SECRET_KEY),
+        ],
+    );
+    assert_ok(&o);
+    assert!(
+        stderr(&o).contains("credentials: environment (HUAWEICLOUD_SDK_AK"),
+        "{}",
+        stderr(&o)
+    );
+    assert_no_secret(&o, &[MOCK_SECRET_KEY, "file-secret-not-the-mocks"]);
+}
+
+#[test]
+fn the_file_path_comes_from_the_variable() {
+    let w = world();
+    // The default path holds keys the mock refuses: it must not be read.
+    w.home_file("credentials", &basic("FILEAK0000000000000X", "wrong", ""));
+    let elsewhere = w.file(
+        "other-credentials",
+        &basic(MOCK_ACCESS_KEY, MOCK_SECRET_KEY, ""),
+    );
+    let o = w.run(
+        &args(&[
+            "-v",
+            "--endpoint",
+            &w.url(),
+            "--project-id",
+            MOCK_PROJECT_ID,
+        ]),
+        &[(
+            "HUAWEICLOUD_SDK_CREDENTIALS_FILE",
+            elsewhere.to_str().unwrap(),
+        )],
+    );
+    assert_ok(&o);
+    assert!(
+        stderr(&o).contains(&elsewhere.display().to_string()),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_malformed_file_is_exit_2_naming_the_file_and_line() {
+    let w = world();
+    for (text, line) in [
+        ("[basic]\nak = A\n", 2),
+        ("[basic]\nak = A\nsk B\n", 3),
+        ("ak = A\n", 1),
+    ] {
+        let file = w.home_file("credentials", text);
+        let o = w.run(
+            &args(&["--endpoint", &w.url(), "--project-id", MOCK_PROJECT_ID]),
+            &[],
+        );
+        assert_eq!(o.status.code(), Some(2), "{text:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        let named = format!("credentials file {}: line {line}:", file.display());
+        assert!(err.contains(&named), "{text:?}: {err}");
+    }
+    assert_eq!(w.server.total_requests(), 0, "nothing was sent");
+}
+
+#[test]
+fn no_credentials_anywhere_is_exit_2() {
+    let w = world();
+    let o = w.run(
+        &args(&["--endpoint", &w.url(), "--project-id", MOCK_PROJECT_ID]),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("no credentials") && err.contains("--auth-token"),
+        "{err}"
+    );
+    assert!(err.contains(".huaweicloud/credentials"), "{err}");
+}
+
+#[test]
+fn the_project_id_is_looked_up_in_iam_from_the_region() {
+    let w = world();
+    let url = w.url();
+    let keys = [
+        ("HUAWEICLOUD_SDK_AK", MOCK_ACCESS_KEY),
+        ("HUAWEICLOUD_SDK_SK", MOCK_SECRET_KEY),
+        ("HUAWEICLOUD_SDK_IAM_ENDPOINT", url.as_str()),
+    ];
+    let o = w.run(
+        &args(&["-v", "--endpoint", &url, "--region", "cn-north-4"]),
+        &keys,
+    );
+    assert_ok(&o);
+    let err = stderr(&o);
+    assert!(err.contains(&format!("looked up in IAM ({url})")), "{err}");
+    let asked: Vec<String> = w
+        .server
+        .received()
+        .iter()
+        .filter(|r| r.target.starts_with("/v3/projects"))
+        .map(|r| r.target.clone())
+        .collect();
+    assert_eq!(asked, ["/v3/projects?name=cn-north-4"]);
+
+    // The region from the variable; the file's iam_endpoint wins over the variable's.
+    w.home_file(
+        "credentials",
+        &basic(
+            MOCK_ACCESS_KEY,
+            MOCK_SECRET_KEY,
+            &format!("iam_endpoint = {url}\n"),
+        ),
+    );
+    let dead = dead_loopback_url();
+    let o = w.run(
+        &args(&["--endpoint", &url]),
+        &[
+            ("HUAWEICLOUD_SDK_REGION", "cn-east-3"),
+            ("HUAWEICLOUD_SDK_IAM_ENDPOINT", &dead),
+        ],
+    );
+    assert_ok(&o);
+}
+
+#[test]
+fn no_project_or_several_are_exit_1() {
+    let w = world();
+    let url = w.url();
+    let keys = [
+        ("HUAWEICLOUD_SDK_AK", MOCK_ACCESS_KEY),
+        ("HUAWEICLOUD_SDK_SK", MOCK_SECRET_KEY),
+        ("HUAWEICLOUD_SDK_IAM_ENDPOINT", url.as_str()),
+    ];
+    let o = w.run(
+        &args(&["--endpoint", &url, "--region", REGION_NO_PROJECT]),
+        &keys,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let last = stderr(&o).lines().last().unwrap_or_default().to_owned();
+    assert!(
+        last.starts_with("error: ") && last.contains(REGION_NO_PROJECT),
+        "{last}"
+    );
+    assert!(last.contains("--project-id"), "{last}");
+
+    let o = w.run(
+        &args(&["--endpoint", &url, "--region", REGION_TWO_PROJECTS]),
+        &keys,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(MOCK_PROJECT_ID) && err.contains(SECOND_PROJECT_ID),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_endpoint_alone_without_a_project_id_is_exit_2() {
+    let w = world();
+    let o = w.run(
+        &args(&["--endpoint", &w.url()]),
+        &[
+            ("HUAWEICLOUD_SDK_AK", MOCK_ACCESS_KEY),
+            ("HUAWEICLOUD_SDK_SK", MOCK_SECRET_KEY),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("--project-id") && err.contains("--region"),
+        "{err}"
+    );
+    assert_eq!(w.server.total_requests(), 0);
+}
+
+fn metadata_run(w: &World, flag_after: bool) -> Output {
+    let url = w.url();
+    let mut all = vec![
+        "-v",
+        "--endpoint",
+        url.as_str(),
+        "--project-id",
+        MOCK_PROJECT_ID,
+    ];
+    if !flag_after {
+        all.push("--metadata-credentials");
+    }
+    all.extend_from_slice(LIST);
+    if flag_after {
+        all.push("--metadata-credentials");
+    }
+    w.run(&all, &[("HUAWEICLOUD_SDK_METADATA_ENDPOINT", url.as_str())])
+}
+
+fn seen(w: &World, path: &str) -> Vec<huaweicloud_rds_mock::RecordedRequest> {
+    w.server
+        .received()
+        .into_iter()
+        .filter(|r| r.target == path)
+        .collect()
+}
+
+#[test]
+fn metadata_credentials_with_a_metadata_token() {
+    let w = world();
+    for flag_after in [false, true] {
+        let o = metadata_run(&w, flag_after);
+        assert_ok(&o);
+        assert_eq!(total_count(&o), 13);
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("credentials: ECS metadata service {}", w.url())),
+            "{err}"
+        );
+        assert!(
+            !err.contains("MockTmpSK") && !err.contains("MOCK-security-token"),
+            "{err}"
+        );
+    }
+    let puts = seen(&w, "/meta-data/latest/api/token");
+    assert!(!puts.is_empty() && puts.iter().all(|r| r.method == "PUT"));
+    assert!(
+        seen(&w, "/openstack/latest/securitykey")
+            .iter()
+            .all(|r| r.header("x-metadata-token").is_some())
+    );
+}
+
+#[test]
+fn metadata_credentials_without_a_metadata_token() {
+    let w = world_with(MockConfig {
+        metadata_tokens: false,
+        ..MockConfig::default()
+    });
+    let o = metadata_run(&w, false);
+    assert_ok(&o);
+    let gets = seen(&w, "/openstack/latest/securitykey");
+    assert!(!gets.is_empty());
+    assert!(gets.iter().all(|r| r.header("x-metadata-token").is_none()));
+}
+
+#[test]
+fn metadata_is_never_asked_without_the_flag() {
+    let w = world();
+    let url = w.url();
+    let o = w.run(
+        &args(&["--endpoint", &url, "--project-id", MOCK_PROJECT_ID]),
+        &[("HUAWEICLOUD_SDK_METADATA_ENDPOINT", url.as_str())],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(seen(&w, "/openstack/latest/securitykey").is_empty());
+    assert!(seen(&w, "/meta-data/latest/api/token").is_empty());
+}
+
+#[test]
+fn a_walk_outlives_the_temporary_credentials() {
+    // Credentials last two seconds; the walk takes four pages of one second
+    // each, so it succeeds only if each page is signed with fresh ones.
+    let w = world_with(MockConfig {
+        metadata_ttl: Duration::from_secs(2),
+        fault_delay: Duration::from_secs(1),
+        ..MockConfig::default()
+    });
+    let url = w.url();
+    let o = w.run(
+        &[
+            "--endpoint",
+            &url,
+            "--project-id",
+            MOCK_PROJECT_ID,
+            "--metadata-credentials",
+            "list",
+            "--instance-id",
+            FAULT_DELAY,
+            "--all",
+            "--limit",
+            "5",
+            "--concurrency",
+            "1",
+            "--output",
+            "ndjson",
+        ],
+        &[("HUAWEICLOUD_SDK_METADATA_ENDPOINT", url.as_str())],
+    );
+    assert_ok(&o);
+    let lines = String::from_utf8_lossy(&o.stdout).lines().count();
+    assert_eq!(lines, 20);
+    let tokens: HashSet<String> = w
+        .server
+        .received()
+        .iter()
+        .filter(|r| r.target.contains("/backups"))
+        .filter_map(|r| r.header("x-security-token").map(str::to_owned))
+        .collect();
+    assert!(tokens.len() > 1, "the credentials were never refreshed");
+}
+
+fn with_mock_keys<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut vars = vec![
+        ("HUAWEICLOUD_SDK_AK", MOCK_ACCESS_KEY),
+        ("HUAWEICLOUD_SDK_SK", MOCK_SECRET_KEY),
+        ("HUAWEICLOUD_SDK_PROJECT_ID", MOCK_PROJECT_ID),
+    ];
+    vars.extend_from_slice(extra);
+    vars
+}
+
+#[test]
+fn the_region_endpoint_variable_overrides_the_table() {
+    let w = world();
+    let list = format!("{}, {}", w.url(), dead_loopback_url());
+    let o = w.run(
+        &args(&["-v", "--region", "cn-north-4"]),
+        &with_mock_keys(&[("HUAWEICLOUD_SDK_REGION_RDS_CN_NORTH_4", &list)]),
+    );
+    assert_ok(&o);
+    let err = stderr(&o);
+    assert!(
+        err.contains("(environment (HUAWEICLOUD_SDK_REGION_RDS_CN_NORTH_4))"),
+        "{err}"
+    );
+}
+
+fn regions_yaml(region: &str, endpoint: &str) -> String {
+    format!(
+        "ECS:\n  - id: {region}\n    endpoint: http://127.0.0.1:1\nRDS:\n  - id: {region}\n    endpoint: {endpoint}\n"
+    )
+}
+
+#[test]
+fn the_regions_file_overrides_the_table_and_the_variable_wins_over_it() {
+    let w = world();
+    let url = w.url();
+    // Any well-formed region id, known or not, with the file's endpoint.
+    let file = w.home_file("regions.yaml", &regions_yaml("xx-newland-7", &url));
+    let o = w.run(
+        &args(&["-v", "--region", "xx-newland-7"]),
+        &with_mock_keys(&[]),
+    );
+    assert_ok(&o);
+    assert!(
+        stderr(&o).contains(&format!("regions file {}", file.display())),
+        "{}",
+        stderr(&o)
+    );
+
+    // From the variable's path, and the per-region variable before it.
+    let elsewhere = w.file(
+        "regions.yaml",
+        &regions_yaml("cn-east-3", &dead_loopback_url()),
+    );
+    let path = elsewhere.to_str().unwrap();
+    let o = w.run(
+        &args(&["--region", "cn-east-3"]),
+        &with_mock_keys(&[
+            ("HUAWEICLOUD_SDK_REGIONS_FILE", path),
+            ("HUAWEICLOUD_SDK_REGION_RDS_CN_EAST_3", &url),
+        ]),
+    );
+    assert_ok(&o);
+    let o = w.run(
+        &args(&["--region", "cn-east-3", "--max-attempts", "1"]),
+        &with_mock_keys(&[("HUAWEICLOUD_SDK_REGIONS_FILE", path)]),
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "the file's dead endpoint was used: {}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn the_endpoint_flag_wins_over_every_override() {
+    let w = world();
+    let dead = dead_loopback_url();
+    w.home_file("regions.yaml", &regions_yaml("cn-north-4", &dead));
+    let o = w.run(
+        &args(&["--region", "cn-north-4", "--endpoint", &w.url()]),
+        &with_mock_keys(&[("HUAWEICLOUD_SDK_REGION_RDS_CN_NORTH_4", &dead)]),
+    );
+    assert_ok(&o);
+}
+
+#[test]
+fn a_malformed_regions_file_is_exit_2() {
+    let w = world();
+    let file = w.home_file("regions.yaml", "RDS:\n  - id: [cn-north-4\n");
+    let o = w.run(&args(&["--region", "cn-north-4"]), &with_mock_keys(&[]));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("regions file {}: line", file.display())),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn mock_needs_no_set_up_and_ignores_the_files() {
+    let w = world();
+    w.home_file("credentials", "this is not ini\n");
+    let o = w.run(&args(&["--mock"]), &[]);
+    assert_ok(&o);
+    assert_eq!(total_count(&o), 13);
+}
