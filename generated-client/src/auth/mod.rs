@@ -5,7 +5,7 @@
 //! - [`chain`]: the order: explicit credentials, then the environment
 //!   (`HUAWEICLOUD_SDK_AK`, `_SK`, `_SECURITY_TOKEN`), then the credentials
 //!   file; an IAM token given explicitly wins over all of them.
-//! - [`file`]: the credentials file (`HUAWEICLOUD_SDK_CREDENTIALS_FILE`, else
+//! - [`file`](mod@file): the credentials file (`HUAWEICLOUD_SDK_CREDENTIALS_FILE`, else
 //!   `~/.huaweicloud/credentials`), INI, section `[basic]`.
 //! - [`metadata`]: temporary credentials from the ECS metadata service, only
 //!   when asked for ([`MetadataCredentials`]); never part of the chain, so a
