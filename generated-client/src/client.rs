@@ -272,6 +272,7 @@ impl ClientBuilder {
                     &region,
                     &plan.credentials,
                     plan.settings.attempt_timeout,
+                    &plan.settings.retry,
                 )
                 .await?;
                 tracing::debug!(%region, iam, "project id found in IAM");

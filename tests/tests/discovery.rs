@@ -386,3 +386,27 @@ async fn no_project_or_several_are_errors_that_say_what_to_do() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn iam_refusing_the_signature_is_a_discovery_error_with_its_answer() {
+    guarded(BUDGET, async {
+        let server = mock_with(MockConfig::default()).await;
+        let e = builder(&server)
+            .region(Region::CN_SOUTH_1)
+            .credentials(Credentials::aksk(MOCK_ACCESS_KEY, "not-the-secret-key"))
+            .connect()
+            .await
+            .unwrap_err();
+        assert!(matches!(e, Error::Discovery(_)), "{e:?}");
+        let text = e.to_string();
+        assert!(
+            text.contains("HTTP 401") && text.contains("APIGW.0301"),
+            "{text}"
+        );
+        assert!(
+            text.contains("cn-south-1") && !text.contains("not-the-secret-key"),
+            "{text}"
+        );
+    })
+    .await;
+}

@@ -13,12 +13,16 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
-use reqwest::header::{CONTENT_TYPE, HOST, HeaderValue, USER_AGENT};
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_TYPE, HOST, HeaderMap, HeaderValue, USER_AGENT};
 use serde::Deserialize;
 
 use crate::credentials::Credentials;
+use crate::credentials::Secret;
 use crate::error::{ApiError, Error};
 use crate::region::Region;
+use crate::retry::{self, RetryPolicy};
+use crate::signing::SigningKey;
 use crate::transport::sign_aksk;
 
 /// The path IAM lists projects on.
@@ -51,6 +55,7 @@ pub(crate) async fn lookup(
     region: &Region,
     credentials: &Credentials,
     timeout: Duration,
+    policy: &RetryPolicy,
 ) -> Result<String, Error> {
     let current = credentials.for_signing().await?;
     let Credentials::AkSk {
@@ -77,54 +82,23 @@ pub(crate) async fn lookup(
         ))
     };
 
-    let url =
-        reqwest::Url::parse_with_params(&format!("{iam}{PROJECTS_PATH}"), [("name", region.id())])
-            .map_err(|e| Error::Config(format!("invalid IAM endpoint {iam:?}: {e}")))?;
-    let host = match (url.host_str(), url.port()) {
-        (Some(host), Some(port)) => format!("{host}:{port}"),
-        (Some(host), None) => host.to_owned(),
-        (None, _) => {
-            return Err(Error::Config(format!(
-                "invalid IAM endpoint {iam:?}: no host"
-            )));
+    // Transient failures (connection, timeout, 429, 5xx) are retried as
+    // list calls are, each attempt signed afresh.
+    let mut attempt = 1;
+    let (status, headers, body, trace_id) = loop {
+        let request = signed_request(iam, region, keys, security_token.as_ref(), timeout)?;
+        tracing::debug!(%region, iam, attempt, "looking up the project id in IAM");
+        let outcome = send(http, request).await;
+        let retryable = match &outcome {
+            Ok((status, ..)) => retry::is_retryable_status(*status),
+            Err(_) => true,
+        };
+        if !retryable || attempt >= policy.max_attempts.max(1) {
+            break outcome.map_err(fail)?;
         }
+        tokio::time::sleep(policy.backoff(attempt + 1)).await;
+        attempt += 1;
     };
-    let mut request = reqwest::Request::new(reqwest::Method::GET, url);
-    let headers = request.headers_mut();
-    headers.insert(
-        HOST,
-        HeaderValue::from_str(&host)
-            .map_err(|_| Error::Config(format!("invalid IAM endpoint {iam:?}")))?,
-    );
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
-    sign_aksk(&mut request, keys, security_token.as_ref())?;
-    *request.timeout_mut() = Some(timeout);
-
-    tracing::debug!(%region, iam, "looking up the project id in IAM");
-    let mut response = http
-        .execute(request)
-        .await
-        .map_err(|e| fail(Error::transport(e).to_string()))?;
-    let status = response.status();
-    let trace_id = response
-        .headers()
-        .get("x-iam-trace-id")
-        .and_then(|v| v.to_str().ok())
-        .map(|v| format!(", X-IAM-Trace-Id={v}"))
-        .unwrap_or_default();
-    let headers = response.headers().clone();
-    let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| fail(Error::transport(e).to_string()))?
-    {
-        if body.len() + chunk.len() > MAX_BODY {
-            return Err(fail("the answer is larger than 4 MiB".into()));
-        }
-        body.extend_from_slice(&chunk);
-    }
     if !status.is_success() {
         let api = ApiError::from_response(status, &headers, &body);
         return Err(fail(format!("{api}{trace_id}")));
@@ -160,4 +134,65 @@ pub(crate) async fn lookup(
         cache.insert(key, id.clone());
     }
     Ok(id)
+}
+
+/// `GET {iam}/v3/projects?name={region}`, signed now.
+fn signed_request(
+    iam: &str,
+    region: &Region,
+    keys: &SigningKey,
+    security_token: Option<&Secret>,
+    timeout: Duration,
+) -> Result<reqwest::Request, Error> {
+    let invalid = |why: String| Error::Config(format!("invalid IAM endpoint {iam:?}: {why}"));
+    let url =
+        reqwest::Url::parse_with_params(&format!("{iam}{PROJECTS_PATH}"), [("name", region.id())])
+            .map_err(|e| invalid(e.to_string()))?;
+    let host = match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_owned(),
+        (None, _) => return Err(invalid("no host".into())),
+    };
+    let mut request = reqwest::Request::new(reqwest::Method::GET, url);
+    let headers = request.headers_mut();
+    headers.insert(
+        HOST,
+        HeaderValue::from_str(&host).map_err(|_| invalid("not a valid host".into()))?,
+    );
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+    sign_aksk(&mut request, keys, security_token)?;
+    *request.timeout_mut() = Some(timeout);
+    Ok(request)
+}
+
+/// One attempt: status, headers, the body (up to a cap) and the
+/// `X-IAM-Trace-Id` as a message suffix.
+async fn send(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+) -> Result<(StatusCode, HeaderMap, Vec<u8>, String), String> {
+    let mut response = http
+        .execute(request)
+        .await
+        .map_err(|e| Error::transport(e).to_string())?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let trace_id = headers
+        .get("x-iam-trace-id")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| format!(", X-IAM-Trace-Id={v}"))
+        .unwrap_or_default();
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| Error::transport(e).to_string())?
+    {
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err("the answer is larger than 4 MiB".into());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((status, headers, body, trace_id))
 }
