@@ -188,7 +188,10 @@ async fn a_walk_outlives_its_credentials() {
 async fn expired_or_mismatched_security_tokens_are_refused_by_the_mock() {
     guarded(BUDGET, async {
         let server = mock_with(MockConfig::default()).await;
-        let http = reqwest::Client::new();
+        let http = huaweicloud_rds::tls::plain_http_builder()
+            .unwrap()
+            .build()
+            .unwrap();
         let base = server.base_url();
         let token = http
             .put(format!("{base}/meta-data/latest/api/token"))

@@ -99,7 +99,7 @@ impl MetadataCredentials {
             )));
         }
         // Never through a proxy: the address is the instance's own link.
-        let http = reqwest::Client::builder()
+        let http = crate::tls::builder_for(url.scheme() == "https")?
             .no_proxy()
             .connect_timeout(REQUEST_TIMEOUT)
             .timeout(REQUEST_TIMEOUT)
