@@ -304,6 +304,20 @@ fn a_malformed_file_is_exit_2_naming_the_file_and_line() {
 }
 
 #[test]
+fn a_file_is_not_read_when_nothing_is_needed_from_it() {
+    let w = world();
+    w.home_file("credentials", "this is not ini\n");
+    let o = w.run(
+        &args(&["--endpoint", &w.url(), "--project-id", MOCK_PROJECT_ID]),
+        &[(
+            "RDS_BACKUPS_AUTH_TOKEN",
+            huaweicloud_rds_mock::MOCK_AUTH_TOKEN,
+        )],
+    );
+    assert_ok(&o);
+}
+
+#[test]
 fn no_credentials_anywhere_is_exit_2() {
     let w = world();
     let o = w.run(
@@ -466,6 +480,60 @@ fn metadata_credentials_with_a_metadata_token() {
         seen(&w, "/openstack/latest/securitykey")
             .iter()
             .all(|r| r.header("x-metadata-token").is_some())
+    );
+}
+
+#[test]
+fn no_secret_of_the_file_or_the_metadata_service_at_any_verbosity() {
+    let w = world();
+    let url = w.url();
+    let file_sk = "file-secret-key-distinctive-0123456789";
+    w.home_file(
+        "credentials",
+        &basic(
+            MOCK_ACCESS_KEY,
+            file_sk,
+            "security_token = file-token-distinctive\n",
+        ),
+    );
+    let o = w.run(
+        &args(&[
+            "-vvv",
+            "--endpoint",
+            &url,
+            "--project-id",
+            MOCK_PROJECT_ID,
+            "--max-attempts",
+            "1",
+        ]),
+        &[],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "the mock refuses that SK: {}",
+        stderr(&o)
+    );
+    assert_no_secret(&o, &[file_sk, "file-token-distinctive"]);
+
+    let o = w.run(
+        &args(&[
+            "-vvv",
+            "--endpoint",
+            &url,
+            "--region",
+            "cn-north-4",
+            "--metadata-credentials",
+        ]),
+        &[
+            ("HUAWEICLOUD_SDK_METADATA_ENDPOINT", url.as_str()),
+            ("HUAWEICLOUD_SDK_IAM_ENDPOINT", url.as_str()),
+        ],
+    );
+    assert_ok(&o);
+    assert_no_secret(
+        &o,
+        &["MockTmpSK", "MOCK-security-token", "MOCK-metadata-token"],
     );
 }
 

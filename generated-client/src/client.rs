@@ -307,9 +307,12 @@ impl ClientBuilder {
             chain::credentials(self.credentials, &self.from_env, &mut file)?;
         credentials.validate()?;
         let project = chain::configured_project_id(self.project_id, &self.from_env, &mut file)?;
-        let iam_endpoint = match self.iam_endpoint {
-            Some(url) => Some(url),
-            None => file.get()?.and_then(|p| p.iam_endpoint.clone()),
+        // The file is read only for what is not given: its iam_endpoint
+        // matters only when the project id is to be looked up.
+        let iam_endpoint = match (self.iam_endpoint, &project) {
+            (Some(url), _) => Some(url),
+            (None, None) => file.get()?.and_then(|p| p.iam_endpoint.clone()),
+            (None, Some(_)) => None,
         };
         if self.attempt_timeout.is_zero()
             || self.deadline.is_zero()
