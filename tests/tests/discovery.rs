@@ -413,3 +413,33 @@ async fn iam_refusing_the_signature_is_a_discovery_error_with_its_answer() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_first_requests_share_one_fetch() {
+    guarded(BUDGET, async {
+        // A day of validity: once fetched, nobody needs another.
+        let server = mock_with(MockConfig::default()).await;
+        let client = builder(&server)
+            .project_id(MOCK_PROJECT_ID)
+            .credentials(metadata_of(&server))
+            .build()
+            .unwrap();
+        let calls: Vec<_> = (0..8)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(
+                    async move { client.list_backups(&ListBackups::new(INSTANCE_MYSQL)).await },
+                )
+            })
+            .collect();
+        for call in calls {
+            call.await.unwrap().unwrap();
+        }
+        assert_eq!(
+            metadata_requests(&server, "/openstack/latest/securitykey"),
+            1
+        );
+        assert_eq!(metadata_requests(&server, "/meta-data/latest/api/token"), 1);
+    })
+    .await;
+}
