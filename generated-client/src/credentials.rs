@@ -111,14 +111,6 @@ impl Credentials {
         Credentials::Metadata(provider)
     }
 
-    /// The access key, when it is known without asking a service.
-    pub fn access_key(&self) -> Option<&str> {
-        match self {
-            Credentials::AkSk { keys, .. } => Some(&keys.access_key),
-            Credentials::Token(_) | Credentials::Metadata(_) => None,
-        }
-    }
-
     /// AK/SK from `HUAWEICLOUD_SDK_AK` and `HUAWEICLOUD_SDK_SK`, with
     /// `HUAWEICLOUD_SDK_SECURITY_TOKEN` when set.
     pub fn from_env() -> Result<Self, Error> {
