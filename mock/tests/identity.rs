@@ -100,11 +100,7 @@ async fn metadata_token_then_credentials() {
 
 #[tokio::test]
 async fn without_metadata_tokens() {
-    let ctx = start_with(MockConfig {
-        metadata_tokens: false,
-        ..MockConfig::default()
-    })
-    .await;
+    let ctx = start_with(MockConfig::default().metadata_tokens(false)).await;
     let base = ctx.base_url();
     let r = ctx
         .client

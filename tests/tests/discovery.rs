@@ -101,11 +101,7 @@ async fn metadata_credentials_with_a_metadata_token() {
 #[tokio::test]
 async fn metadata_credentials_without_a_metadata_token() {
     guarded(BUDGET, async {
-        let server = mock_with(MockConfig {
-            metadata_tokens: false,
-            ..MockConfig::default()
-        })
-        .await;
+        let server = mock_with(MockConfig::default().metadata_tokens(false)).await;
         let client = builder(&server)
             .project_id(MOCK_PROJECT_ID)
             .credentials(metadata_of(&server))
@@ -130,11 +126,7 @@ async fn credentials_expiring_soon_are_refreshed_before_signing() {
     guarded(BUDGET * 3, async {
         // Ten minutes: inside the 40-minute window, so every request needs
         // fresh credentials, and none expires during the test.
-        let server = mock_with(MockConfig {
-            metadata_ttl: Duration::from_secs(600),
-            ..MockConfig::default()
-        })
-        .await;
+        let server = mock_with(MockConfig::default().metadata_ttl(Duration::from_secs(600))).await;
         let client = builder(&server)
             .project_id(MOCK_PROJECT_ID)
             .credentials(metadata_of(&server))
@@ -160,11 +152,7 @@ async fn a_walk_outlives_its_credentials() {
     guarded(BUDGET * 3, async {
         // Two seconds: requests after the first credentials expired succeed
         // only because each is signed with credentials fetched just before.
-        let server = mock_with(MockConfig {
-            metadata_ttl: Duration::from_secs(2),
-            ..MockConfig::default()
-        })
-        .await;
+        let server = mock_with(MockConfig::default().metadata_ttl(Duration::from_secs(2))).await;
         let client = builder(&server)
             .project_id(MOCK_PROJECT_ID)
             .credentials(metadata_of(&server))
@@ -440,6 +428,29 @@ async fn concurrent_first_requests_share_one_fetch() {
             1
         );
         assert_eq!(metadata_requests(&server, "/meta-data/latest/api/token"), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_transient_iam_failure_is_retried() {
+    guarded(BUDGET, async {
+        let server = mock_with(MockConfig::default()).await;
+        server.script_any([huaweicloud_rds_mock::Fault::unavailable(0)]);
+        let client = builder(&server)
+            .region(Region::AP_SOUTHEAST_1)
+            .credentials(aksk())
+            .backoff(Duration::from_millis(10), Duration::from_millis(20))
+            .connect()
+            .await
+            .unwrap();
+        assert_eq!(client.project_id(), MOCK_PROJECT_ID);
+        let asked = server
+            .received()
+            .iter()
+            .filter(|r| r.target.starts_with("/v3/projects"))
+            .count();
+        assert_eq!(asked, 2, "the 503, then the answer");
     })
     .await;
 }

@@ -375,10 +375,7 @@ fn no_secret_of_the_file_or_the_metadata_service_at_any_verbosity() {
 
 #[test]
 fn metadata_credentials_without_a_metadata_token() {
-    let w = world_with(MockConfig {
-        metadata_tokens: false,
-        ..MockConfig::default()
-    });
+    let w = world_with(MockConfig::default().metadata_tokens(false));
     let o = metadata_run(&w, false);
     assert_ok(&o);
     let gets = seen(&w, "/openstack/latest/securitykey");
@@ -403,11 +400,11 @@ fn metadata_is_never_asked_without_the_flag() {
 fn a_walk_outlives_the_temporary_credentials() {
     // Credentials last two seconds; the walk takes four pages of one second
     // each, so it succeeds only if each page is signed with fresh ones.
-    let w = world_with(MockConfig {
-        metadata_ttl: Duration::from_secs(2),
-        fault_delay: Duration::from_secs(1),
-        ..MockConfig::default()
-    });
+    let w = world_with(
+        MockConfig::default()
+            .metadata_ttl(Duration::from_secs(2))
+            .fault_delay(Duration::from_secs(1)),
+    );
     let url = w.url();
     let o = w.run(
         &[
