@@ -205,6 +205,9 @@ pub fn capture_logs() {
             .finish();
         tracing_subscriber::util::SubscriberInitExt::try_init(subscriber)
             .expect("no other global subscriber");
+        // A callsite first reached by another test thread while the global
+        // subscriber was being installed may have cached "never": ask again.
+        tracing::callsite::rebuild_interest_cache();
     });
 }
 
