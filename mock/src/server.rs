@@ -160,6 +160,12 @@ impl MockServer {
         self.state.received()
     }
 
+    /// The request id the newest recorded request was answered with (its
+    /// `X-Request-Id`), `None` before any request or with recording off.
+    pub fn last_request_id(&self) -> Option<String> {
+        self.state.last_request_id()
+    }
+
     /// Forgets request and connection counts, recorded requests and scripts.
     pub fn reset(&self) {
         self.state.reset();

@@ -114,6 +114,10 @@ impl State {
         lock(&self.recorded).iter().cloned().collect()
     }
 
+    pub fn last_request_id(&self) -> Option<String> {
+        lock(&self.recorded).back().map(|r| r.request_id.clone())
+    }
+
     pub fn set_script(&self, instance_id: &str, script: Script) {
         lock(&self.scripts).insert(instance_id.to_owned(), script);
     }

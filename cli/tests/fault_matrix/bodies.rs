@@ -9,7 +9,7 @@ use huaweicloud_rds_mock::faults::{
 };
 use huaweicloud_rds_mock::{Fault, QUIRK_NULL_OPTIONALS, QUIRK_TIME_OFFSETS, QUIRK_UNKNOWN_ENUMS};
 
-use crate::support::{last_request_id, mock, run_list, scripted};
+use crate::support::{mock, run_list, scripted};
 
 #[test]
 fn an_html_502_page_exits_1_with_its_excerpt() {
@@ -21,7 +21,7 @@ fn an_html_502_page_exits_1_with_its_excerpt() {
         format!(
             "error: HTTP 502 Bad Gateway: <html> <head><title>502 Bad Gateway</title></head> \
              <body> <center><h1>502 Bad Gateway</h1></center> <hr><center>ngin… (request id {})",
-            last_request_id(&server)
+            server.last_request_id().unwrap()
         )
     );
     assert_eq!(server.requests(FAULT_HTML_502), 2);
@@ -89,7 +89,7 @@ fn an_error_object_in_a_200_exits_1_with_that_error() {
         s.run.last_line(),
         format!(
             "error: HTTP 200 OK: DBS.280343: Backup query failed. (request id {})",
-            last_request_id(&s.server)
+            s.server.last_request_id().unwrap()
         )
     );
     assert_eq!(s.requests, 1);
@@ -102,7 +102,7 @@ fn an_error_object_in_a_200_exits_1_with_that_error() {
         r.last_line(),
         format!(
             "error: HTTP 200 OK: DBS.108000: Internal error. (request id {})",
-            last_request_id(&server)
+            server.last_request_id().unwrap()
         )
     );
     assert_eq!(server.requests(FAULT_ERROR_BODY_IN_200), 1);

@@ -8,7 +8,7 @@ use huaweicloud_rds_mock::{
     MockConfig,
 };
 
-use crate::support::{Cli, cli, last_request_id, mock, mock_with};
+use crate::support::{Cli, cli, mock, mock_with};
 
 const SECURITY_TOKEN: &str = "redirect-test-security-token";
 
@@ -68,7 +68,7 @@ fn a_redirect_exits_1_naming_it_and_nothing_reaches_its_location() {
                 format!(
                     "error: HTTP {status} {reason}: redirect to {location} not followed \
                      (request id {})",
-                    last_request_id(&server)
+                    server.last_request_id().unwrap()
                 ),
                 "{what}"
             );

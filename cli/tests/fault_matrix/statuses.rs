@@ -8,7 +8,7 @@ use huaweicloud_rds_mock::{
     Fault, INSTANCE_MYSQL, MOCK_ACCESS_KEY, MOCK_AUTH_TOKEN, MOCK_PROJECT_ID,
 };
 
-use crate::support::{MYSQL_BACKUPS, cli, last_request_id, mock, run_list, scripted};
+use crate::support::{MYSQL_BACKUPS, cli, mock, run_list, scripted};
 
 #[test]
 fn throttled_or_unavailable_then_success_exits_0() {
@@ -45,7 +45,7 @@ fn server_errors_every_time_exit_1_with_the_last_error() {
             s.run.last_line(),
             format!(
                 "error: HTTP {status} {reason}: DBS.{status}.2: failed (request id {})",
-                last_request_id(&s.server)
+                s.server.last_request_id().unwrap()
             )
         );
         assert_eq!(s.requests, 2, "{status}");
@@ -59,7 +59,7 @@ fn server_errors_every_time_exit_1_with_the_last_error() {
         r.last_line(),
         format!(
             "error: HTTP 500 Internal Server Error: DBS.108000: Internal error. (request id {})",
-            last_request_id(&server)
+            server.last_request_id().unwrap()
         )
     );
     assert_eq!(server.requests(FAULT_500), 3);
@@ -74,7 +74,7 @@ fn client_errors_400_401_403_404_exit_1_after_one_request() {
         r.last_line(),
         format!(
             "error: HTTP 400 Bad Request: DBS.280001: Invalid parameter. (request id {})",
-            last_request_id(&server)
+            server.last_request_id().unwrap()
         )
     );
     assert_eq!(server.requests(FAULT_ERROR_LEGACY_KEYS), 1);
@@ -92,7 +92,7 @@ fn client_errors_400_401_403_404_exit_1_after_one_request() {
         format!(
             "error: HTTP 401 Unauthorized: APIGW.0301: Incorrect IAM authentication information: \
              verify aksk signature fail: signature does not match (request id {})",
-            last_request_id(&server)
+            server.last_request_id().unwrap()
         )
     );
     assert_eq!(server.requests(INSTANCE_MYSQL), 1);
@@ -110,7 +110,7 @@ fn client_errors_400_401_403_404_exit_1_after_one_request() {
         format!(
             "error: HTTP 403 Forbidden: DBS.280056: Invalid token: it is not valid for project \
              {other}. (request id {})",
-            last_request_id(&server)
+            server.last_request_id().unwrap()
         )
     );
     assert_eq!(server.requests(INSTANCE_MYSQL), 1);
@@ -122,7 +122,7 @@ fn client_errors_400_401_403_404_exit_1_after_one_request() {
         format!(
             "error: HTTP 404 Not Found: DBS.200823: The DB instance no-such-instance does not \
              exist. (request id {})",
-            last_request_id(&server)
+            server.last_request_id().unwrap()
         )
     );
     assert_eq!(server.requests("no-such-instance"), 1);

@@ -289,16 +289,6 @@ pub fn mock_with(config: MockConfig) -> MockServer {
     MockServer::start_background(config).expect("the mock starts")
 }
 
-/// The `X-Request-Id` of the newest response `server` sent.
-pub fn last_request_id(server: &MockServer) -> String {
-    server
-        .received()
-        .last()
-        .expect("a request reached the server")
-        .request_id
-        .clone()
-}
-
 /// Backups of `INSTANCE_MYSQL`.
 pub const MYSQL_BACKUPS: u64 = 13;
 

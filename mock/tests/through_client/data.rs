@@ -367,7 +367,7 @@ async fn generated_builder_filters_and_pages() {
             .unwrap();
         assert_eq!(page.status().as_u16(), 200);
         let header_id = page.headers()["x-request-id"].to_str().unwrap().to_owned();
-        assert_eq!(header_id, last_request_id(&s));
+        assert_eq!(header_id, s.last_request_id().unwrap());
         let page = page.into_inner();
         check_page(&page, &sql, &f, "generated, sql server");
         assert_eq!(page.total_count, 2);

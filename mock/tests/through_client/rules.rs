@@ -260,7 +260,7 @@ async fn unknown_instance_is_404_and_another_project_403() {
             e.to_string(),
             format!(
                 "HTTP 404 Not Found: DBS.200823: {msg} (request id {})",
-                last_request_id(&s)
+                s.last_request_id().unwrap()
             )
         );
         let e = Error::from_generated(
@@ -473,7 +473,7 @@ async fn wrong_credentials_are_401_with_a_request_id() {
             .list_backups(&list)
             .await
             .unwrap_err();
-        let id = last_request_id(&s);
+        let id = s.last_request_id().unwrap();
         assert!(
             e.to_string().ends_with(&format!("(request id {id})")),
             "{e}"

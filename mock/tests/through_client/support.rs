@@ -249,16 +249,6 @@ pub fn assert_newest_first(page: &ListBackupsResponse, ctx: &str) {
     }
 }
 
-/// The `X-Request-Id` of the newest request the server received.
-pub fn last_request_id(server: &MockServer) -> String {
-    server
-        .received()
-        .last()
-        .expect("a request reached the mock")
-        .request_id
-        .clone()
-}
-
 /// `e` is `Error::Api` with this status and code, a message containing `msg`, and
 /// the request id of the newest request the mock answered.
 pub fn assert_api<'e>(
@@ -280,7 +270,7 @@ pub fn assert_api<'e>(
         );
     }
     let id = api.request_id.as_deref().expect("a request id");
-    assert_eq!(id, last_request_id(server), "{e}");
+    assert_eq!(id, server.last_request_id().unwrap(), "{e}");
     assert_eq!(id.len(), 32, "{id}");
     assert!(id.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
     api

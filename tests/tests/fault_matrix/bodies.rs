@@ -15,7 +15,7 @@ use huaweicloud_rds_mock::{Fault, Reply};
 
 use crate::support::{
     FAULT_INSTANCE_BACKUPS, MYSQL_BACKUPS, ONE_BACKUP_PAGE, api_error, body_error, call,
-    call_default, client, guarded, ids, last_request_id, list, mock, mock_ids, page_of,
+    call_default, client, guarded, ids, list, mock, mock_ids, page_of,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -24,7 +24,7 @@ async fn an_html_502_page_is_retried_then_kept_as_an_excerpt() {
         let server = mock().await;
         let c = client(&server).build().unwrap();
         let err = list(&c, FAULT_HTML_502).await.unwrap_err();
-        let request_id = last_request_id(&server);
+        let request_id = server.last_request_id().unwrap();
         let api = err.api().expect("an API error");
         assert_eq!(api.status.as_u16(), 502);
         assert_eq!((&api.error_code, &api.error_msg), (&None, &None));
@@ -243,7 +243,7 @@ async fn an_error_object_in_a_200_is_the_api_error_it_carries() {
             "Backup query failed.",
         )])
         .await;
-        let request_id = last_request_id(&c.server);
+        let request_id = c.server.last_request_id().unwrap();
         let err = c.result.unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -262,7 +262,7 @@ async fn an_error_object_in_a_200_is_the_api_error_it_carries() {
         assert_eq!(api.status.as_u16(), 200);
         assert_eq!(api.error_code.as_deref(), Some("DBS.108000"));
         assert_eq!(api.error_msg.as_deref(), Some("Internal error."));
-        assert_eq!(api.request_id, Some(last_request_id(&server)));
+        assert_eq!(api.request_id, Some(server.last_request_id().unwrap()));
         assert_eq!(server.requests(FAULT_ERROR_BODY_IN_200), 1, "not retried");
         // The older key names, as a reply: read the same way.
         let legacy = Reply::json(

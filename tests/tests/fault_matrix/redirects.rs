@@ -11,7 +11,7 @@ use huaweicloud_rds_mock::{
     MockConfig, MockServer,
 };
 
-use crate::support::{client, guarded, last_request_id, list, mock, mock_with};
+use crate::support::{client, guarded, list, mock, mock_with};
 
 const SECURITY_TOKEN: &str = "redirect-test-security-token";
 
@@ -67,7 +67,7 @@ async fn a_redirect_is_an_error_and_nothing_reaches_its_location() {
                     format!(
                         "HTTP {status} {reason}: redirect to {location} not followed \
                          (request id {})",
-                        last_request_id(&server)
+                        server.last_request_id().unwrap()
                     ),
                     "{what}"
                 );

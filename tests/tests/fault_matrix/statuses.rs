@@ -12,7 +12,7 @@ use huaweicloud_rds_mock::{Fault, INSTANCE_MYSQL, MOCK_ACCESS_KEY, Reply};
 
 use crate::support::{
     FAULT_INSTANCE_BACKUPS, MYSQL_BACKUPS, api_error, call, call_default, client, guarded, ids,
-    last_request_id, list, mock, mock_ids, page_of,
+    list, mock, mock_ids, page_of,
 };
 
 const THROTTLED: &str =
@@ -84,7 +84,7 @@ async fn throttled_with_retry_after_past_the_deadline_fails_at_once() {
             Some("The throttling threshold has been reached.")
         );
         assert_eq!(api.retry_after, Some(Duration::from_secs(3600)));
-        assert_eq!(api.request_id, Some(last_request_id(&c.server)));
+        assert_eq!(api.request_id, Some(c.server.last_request_id().unwrap()));
         assert_eq!(c.requests, 1);
     })
     .await;
@@ -164,7 +164,7 @@ async fn transient_statuses_every_time_use_every_attempt_and_keep_the_last_error
                 .collect();
             let c = call_default(script).await;
             let err = c.result.unwrap_err();
-            let request_id = last_request_id(&c.server);
+            let request_id = c.server.last_request_id().unwrap();
             let api = err.api().expect("an API error");
             assert_eq!(api.status.as_u16(), status);
             assert_eq!(api.error_code, Some(format!("DBS.{status}.3")));
@@ -190,7 +190,7 @@ async fn transient_statuses_every_time_use_every_attempt_and_keep_the_last_error
             err.to_string(),
             format!(
                 "HTTP 504 Gateway Timeout: E.504: transient (request id {})",
-                last_request_id(&c.server)
+                c.server.last_request_id().unwrap()
             )
         );
         assert_eq!(c.requests, 5);
@@ -220,7 +220,7 @@ async fn internal_error_instances_every_time_keep_code_and_request_id() {
             assert_eq!(api.status.as_u16(), 500, "{instance}");
             assert_eq!(api.error_code.as_deref(), Some("DBS.108000"), "{instance}");
             assert_eq!(api.error_msg.as_deref(), Some("Internal error."));
-            assert_eq!(api.request_id, Some(last_request_id(&server)));
+            assert_eq!(api.request_id, Some(server.last_request_id().unwrap()));
             assert_eq!(api.retry_after, None);
             assert_eq!(server.requests(instance), 3, "{instance}");
         }
@@ -238,7 +238,7 @@ async fn other_error_statuses_are_final_and_keep_their_fields() {
             assert_eq!(api.status.as_u16(), status);
             assert_eq!(api.error_code, Some(format!("DBS.{status}")));
             assert_eq!(api.error_msg.as_deref(), Some("refused"));
-            assert_eq!(api.request_id, Some(last_request_id(&c.server)));
+            assert_eq!(api.request_id, Some(c.server.last_request_id().unwrap()));
             assert_eq!(api.body_excerpt, None);
             assert_eq!(api.clock_skew, None);
             assert_eq!(c.requests, 1, "status {status} must not be retried");
@@ -289,7 +289,7 @@ async fn client_errors_400_401_403_404_are_not_retried() {
         let e = api_error(list(&wrong_key, INSTANCE_MYSQL).await);
         assert_eq!(e.status.as_u16(), 401);
         assert_eq!(e.error_code.as_deref(), Some("APIGW.0301"));
-        assert_eq!(e.request_id, Some(last_request_id(&server)));
+        assert_eq!(e.request_id, Some(server.last_request_id().unwrap()));
         assert_eq!(server.requests(INSTANCE_MYSQL), 1);
 
         server.reset();
@@ -308,7 +308,7 @@ async fn client_errors_400_401_403_404_are_not_retried() {
             format!(
                 "HTTP 404 Not Found: DBS.200823: The DB instance no-such-instance does not exist. \
                  (request id {})",
-                last_request_id(&server)
+                server.last_request_id().unwrap()
             )
         );
         assert_eq!(server.requests("no-such-instance"), 1);

@@ -125,16 +125,6 @@ pub fn transport_message<T: std::fmt::Debug>(result: Result<T, Error>) -> String
     }
 }
 
-/// The `X-Request-Id` of the newest response `server` sent.
-pub fn last_request_id(server: &MockServer) -> String {
-    server
-        .received()
-        .last()
-        .expect("a request reached the server")
-        .request_id
-        .clone()
-}
-
 /// The ids of `backups`, in order.
 pub fn ids(backups: &[Backup]) -> Vec<String> {
     backups.iter().map(|b| b.id.clone()).collect()
