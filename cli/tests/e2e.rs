@@ -187,7 +187,9 @@ fn unknown_instance_exits_1_with_the_api_error() {
     let err = &o.stderr;
     let line = last_line(err);
     assert!(
-        line.starts_with("error: HTTP 404 Not Found: DBS.200823: "),
+        line.starts_with(
+            "error: HTTP 400 Bad Request: DBS.200823: The DB instance does not exist. "
+        ),
         "{line}"
     );
     assert!(line.contains("(request id "), "{line}");

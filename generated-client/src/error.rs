@@ -512,13 +512,13 @@ mod tests {
     #[test]
     fn display_is_one_actionable_line() {
         let e = api(
-            404,
+            400,
             &[("x-request-id", "abc")],
             r#"{"error_code":"DBS.200823","error_msg":"The DB instance\ndoes not exist."}"#,
         );
         assert_eq!(
             Error::Api(Box::new(e)).to_string(),
-            "HTTP 404 Not Found: DBS.200823: The DB instance does not exist. (request id abc)"
+            "HTTP 400 Bad Request: DBS.200823: The DB instance does not exist. (request id abc)"
         );
     }
 

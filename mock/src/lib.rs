@@ -84,7 +84,7 @@
 //!    here); `end_time` not later than `begin_time`; then an `X-Language` header other
 //!    than `zh-cn` or `en-us` (the spec's closed enum). Unknown parameters are ignored;
 //! 5. faults (see [`faults`]);
-//! 6. instance: unknown `instance_id` is `404` `DBS.200823`.
+//! 6. instance: unknown `instance_id` is `400` `DBS.200823`.
 //!
 //! Filters: `backup_id` and `backup_type` match exactly. **`status` filters SQL Server
 //! full backups only**, as the service's definition says: on other engines it is
@@ -109,7 +109,7 @@
 //! | [`Fault`] | on the wire |
 //! |---|---|
 //! | `None` | the normal answer |
-//! | `Reply(Reply)` | any status, headers and body ([`Fault::error`], [`Fault::throttled`], [`Fault::unavailable`]) |
+//! | `Reply(Reply)` | any status, headers and body ([`Fault::error`], [`Fault::throttled`], [`Fault::unavailable`], the gateway's JSON [`Fault::bad_gateway`] and [`Fault::gateway_timeout`]) |
 //! | `DelayHeaders { delay, reply }` | nothing for `delay`, then the answer |
 //! | `Hang` | nothing, until the client closes |
 //! | `CloseBeforeHeaders` | FIN before any byte |

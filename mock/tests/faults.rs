@@ -78,6 +78,27 @@ async fn script_is_consumed_one_per_request_then_normal() {
 }
 
 #[tokio::test]
+async fn gateway_faults_answer_as_the_api_gateway() {
+    let s = start().await;
+    s.script(
+        INSTANCE_MYSQL,
+        vec![Fault::bad_gateway(), Fault::gateway_timeout()],
+    );
+    let q = format!("instance_id={INSTANCE_MYSQL}");
+    for (status, msg) in [(502, "Backend unavailable."), (504, "Backend timeout.")] {
+        let r = token_get(&s, &q).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), status);
+        assert_eq!(r.headers()["content-type"], "application/json");
+        let id = r.headers()["x-request-id"].to_str().unwrap().to_owned();
+        let body: Value = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap();
+        assert_eq!(body["error_code"], "APIGW.0201");
+        assert_eq!(body["error_msg"], msg);
+        assert_eq!(body["request_id"], id.as_str());
+        assert_eq!(s.last_request_id(), Some(id));
+    }
+}
+
+#[tokio::test]
 async fn status_fault_instances() {
     let s = start().await;
     let r = token_get(&s, &format!("instance_id={FAULT_HTML_502}"))

@@ -413,14 +413,9 @@ async fn unknown_instance_project_path_and_method() {
     let (status, body) = get_json(&s, "instance_id=nosuchinstancein01").await;
     assert_eq!(
         (status, body["error_code"].as_str()),
-        (404, Some("DBS.200823"))
+        (400, Some("DBS.200823"))
     );
-    assert!(
-        body["error_msg"]
-            .as_str()
-            .unwrap()
-            .contains("nosuchinstancein01")
-    );
+    assert_eq!(body["error_msg"], "The DB instance does not exist.");
 
     let c = &s.client;
     let other = c

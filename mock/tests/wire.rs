@@ -66,7 +66,7 @@ async fn keep_alive_and_pipelining() {
         read_one(&mut c, &mut buf).await.0,
         read_one(&mut c, &mut buf).await.0,
     ];
-    assert_eq!(statuses, [200, 404]);
+    assert_eq!(statuses, [200, 400]);
     let (st, headers, _) = read_one(&mut c, &mut buf).await;
     assert_eq!((st, header(&headers, "connection")), (200, Some("close")));
     // The server closes after the response (while the client's side stays open).
@@ -92,13 +92,13 @@ async fn head_gets_no_body_and_expect_continue_is_honoured() {
     let mut all = Vec::new();
     c.read_to_end(&mut all).await.unwrap();
     let text = String::from_utf8(all).unwrap();
-    let second = text.find("HTTP/1.1 404 ").expect("second response");
+    let second = text.find("HTTP/1.1 400 ").expect("second response");
     let (first, rest) = text.as_bytes().split_at(second);
     let (st, headers, body) = split_response(first);
     assert_eq!(st, 405);
     assert!(body.is_empty());
     assert_ne!(header(&headers, "content-length"), Some("0"));
-    assert_eq!(split_response(rest).0, 404);
+    assert_eq!(split_response(rest).0, 400);
 
     // Expect: 100-continue gets an interim response before the body is sent.
     let mut c = TcpStream::connect(s.addr()).await.unwrap();
@@ -225,7 +225,7 @@ async fn shutdown_releases_the_port_and_closes_connections() {
         .await
         .unwrap();
     let mut buf = Vec::new();
-    assert_eq!(read_one(&mut idle, &mut buf).await.0, 404);
+    assert_eq!(read_one(&mut idle, &mut buf).await.0, 400);
     tokio::time::timeout(Duration::from_secs(5), s.server.shutdown())
         .await
         .unwrap();

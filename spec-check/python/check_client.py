@@ -239,14 +239,13 @@ def step_server(client_pkg: Any, args: argparse.Namespace) -> str:
         f"{args.unknown_instance_id}: no unknown backup type came through",
     )
 
-    # An unknown instance: the spec says the service answers `400` `DBS.200823`.
-    # `404` is accepted as well while the mock still answers with it; either way
-    # the body must be the spec's ErrorResponse with that code.
+    # An unknown instance: the service answers `400` `DBS.200823`, not `404`,
+    # with the spec's ErrorResponse as its body.
     missing = list_backups.sync_detailed(
         args.project_id, client=client, instance_id="no-such-instance-spec-check"
     )
     status = int(missing.status_code)
-    expect(status in (400, 404), f"unknown instance: status {status}")
+    expect(status == 400, f"unknown instance: status {status}, not 400")
     expect(isinstance(missing.parsed, models.ErrorResponse), f"{status} body is not an ErrorResponse")
     expect(
         missing.parsed.error_code == "DBS.200823",
@@ -254,7 +253,7 @@ def step_server(client_pkg: Any, args: argparse.Namespace) -> str:
     )
     return (
         f"{args.base_url}: {total} backups over {-(-total // 5)} pages, a time window, "
-        f"unknown values, an unknown instance ({status} DBS.200823)"
+        "unknown values, an unknown instance (400 DBS.200823)"
     )
 
 

@@ -125,7 +125,7 @@ async fn secrets_never_show_in_errors_debug_output_or_trace_logs() {
 
         for url in [open.base_url(), verifying.base_url(), closed_url] {
             for c in secret_clients(&url) {
-                // Every fault instance (each error kind), a missing instance (404),
+                // Every fault instance (each error kind), a missing instance (400),
                 // and, on the verifying mock, a refused credential (401).
                 let instances = FAULT_INSTANCES
                     .iter()

@@ -51,6 +51,28 @@ fn server_errors_every_time_exit_1_with_the_last_error() {
         assert_eq!(s.requests, 2, "{status}");
         assert!(s.run.stdout.is_empty());
     }
+    // The API gateway's own 502 and 504: `APIGW.0201` with `request_id` in the body.
+    for (fault, line) in [
+        (
+            Fault::bad_gateway(),
+            "502 Bad Gateway: APIGW.0201: Backend unavailable.",
+        ),
+        (
+            Fault::gateway_timeout(),
+            "504 Gateway Timeout: APIGW.0201: Backend timeout.",
+        ),
+    ] {
+        let s = scripted(vec![fault.clone(), fault], &["--max-attempts", "2"], &[]);
+        s.run.assert_exit(1);
+        assert_eq!(
+            s.run.last_line(),
+            format!(
+                "error: HTTP {line} (request id {})",
+                s.server.last_request_id().unwrap()
+            )
+        );
+        assert_eq!(s.requests, 2, "{line}");
+    }
     // The default: three attempts.
     let server = mock();
     let r = run_list(&server, &[], FAULT_500, &[]);
@@ -66,7 +88,7 @@ fn server_errors_every_time_exit_1_with_the_last_error() {
 }
 
 #[test]
-fn client_errors_400_401_403_404_exit_1_after_one_request() {
+fn client_errors_400_401_403_exit_1_after_one_request() {
     let server = mock();
     let r = run_list(&server, &[], FAULT_ERROR_LEGACY_KEYS, &[]);
     r.assert_exit(1);
@@ -120,8 +142,8 @@ fn client_errors_400_401_403_404_exit_1_after_one_request() {
     assert_eq!(
         r.last_line(),
         format!(
-            "error: HTTP 404 Not Found: DBS.200823: The DB instance no-such-instance does not \
-             exist. (request id {})",
+            "error: HTTP 400 Bad Request: DBS.200823: The DB instance does not exist. \
+             (request id {})",
             server.last_request_id().unwrap()
         )
     );

@@ -122,6 +122,18 @@ impl Fault {
         )
     }
 
+    /// `502` as the API gateway answers when the service is unreachable:
+    /// `APIGW.0201` "Backend unavailable." with `request_id` in the body.
+    pub fn bad_gateway() -> Fault {
+        Fault::Reply(Reply::json(502, BAD_GATEWAY_BODY))
+    }
+
+    /// `504` as the API gateway answers when the service does not answer in
+    /// time: `APIGW.0201` "Backend timeout." with `request_id` in the body.
+    pub fn gateway_timeout() -> Fault {
+        Fault::Reply(Reply::json(504, GATEWAY_TIMEOUT_BODY))
+    }
+
     /// The normal answer, `delay` late.
     pub fn delay(delay: Duration) -> Fault {
         Fault::DelayHeaders { delay, reply: None }
@@ -162,6 +174,10 @@ impl Fault {
 }
 
 const THROTTLED_BODY: &str = r#"{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached.","request_id":"{request_id}"}"#;
+const BAD_GATEWAY_BODY: &str =
+    r#"{"error_code":"APIGW.0201","error_msg":"Backend unavailable.","request_id":"{request_id}"}"#;
+const GATEWAY_TIMEOUT_BODY: &str =
+    r#"{"error_code":"APIGW.0201","error_msg":"Backend timeout.","request_id":"{request_id}"}"#;
 const UNAVAILABLE_BODY: &str = r#"{"error_code":"DBS.108000","error_msg":"Service unavailable."}"#;
 
 /// The HTML page of [`Fault::HtmlBadGateway`].

@@ -7,17 +7,14 @@ use crate::faults::Fault;
 use crate::query::ListQuery;
 use crate::state::State;
 
-/// `200` with the page, or `404` `DBS.200823` for an unknown instance.
+/// `200` with the page, or `400` `DBS.200823` for an unknown instance (the
+/// service answers a missing instance with `400`, not `404`).
 pub(super) fn answer(state: &State, mut q: ListQuery, fault: &Fault) -> Answer {
     if *fault == Fault::IgnoreOffset {
         q.offset = 0;
     }
     let Some(inst) = state.instance(&q.instance_id) else {
-        return Answer::error(
-            404,
-            "DBS.200823",
-            &format!("The DB instance {} does not exist.", q.instance_id),
-        );
+        return Answer::error(400, "DBS.200823", "The DB instance does not exist.");
     };
     if let Fault::Oversize { bytes, chunked } = *fault {
         let fragment = inst

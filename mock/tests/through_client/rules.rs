@@ -245,7 +245,7 @@ async fn rules_the_client_refuses_before_sending() {
 }
 
 #[tokio::test]
-async fn unknown_instance_is_404_and_another_project_403() {
+async fn unknown_instance_is_400_and_another_project_403() {
     within(async {
         let s = start().await;
         let c = client(&s);
@@ -254,12 +254,12 @@ async fn unknown_instance_is_404_and_another_project_403() {
             .list_backups(&ListBackups::new(unknown))
             .await
             .unwrap_err();
-        let msg = format!("The DB instance {unknown} does not exist.");
-        assert_api(&e, 404, Some("DBS.200823"), &msg, &s);
+        let msg = "The DB instance does not exist.";
+        assert_api(&e, 400, Some("DBS.200823"), msg, &s);
         assert_eq!(
             e.to_string(),
             format!(
-                "HTTP 404 Not Found: DBS.200823: {msg} (request id {})",
+                "HTTP 400 Bad Request: DBS.200823: {msg} (request id {})",
                 s.last_request_id().unwrap()
             )
         );
@@ -273,8 +273,8 @@ async fn unknown_instance_is_404_and_another_project_403() {
                 .unwrap_err(),
         )
         .await;
-        assert_api(&e, 404, Some("DBS.200823"), &msg, &s);
-        assert_eq!(s.requests(unknown), 2, "a 404 is not retried");
+        assert_api(&e, 400, Some("DBS.200823"), msg, &s);
+        assert_eq!(s.requests(unknown), 2, "a 400 is not retried");
 
         // Another project: correctly signed, refused for the project.
         let other = "1111111111111111111111111111111f";

@@ -135,7 +135,8 @@ async fn transient_statuses_then_success() {
             Fault::unavailable(0),
             Fault::throttled(0),
             Fault::error(500, "DBS.108000", "x"),
-            Fault::error(504, "APIGW.0103", "x"),
+            Fault::bad_gateway(),
+            Fault::gateway_timeout(),
             Fault::HtmlBadGateway,
         ] {
             let what = format!("{fault:?}");
@@ -197,14 +198,19 @@ async fn transient_statuses_every_time_use_every_attempt_and_keep_the_last_error
         let c = call_default(vec![
             Fault::unavailable(0),
             Fault::close_mid_body(),
-            Fault::error(502, "APIGW.0202", "last"),
+            Fault::bad_gateway(),
         ])
         .await;
         let api = api_error(c.result);
         assert_eq!(
-            (api.status.as_u16(), api.error_code.as_deref()),
-            (502, Some("APIGW.0202"))
+            (
+                api.status.as_u16(),
+                api.error_code.as_deref(),
+                api.error_msg.as_deref()
+            ),
+            (502, Some("APIGW.0201"), Some("Backend unavailable."))
         );
+        assert_eq!(api.request_id, c.server.last_request_id());
         assert_eq!(c.requests, 3);
     })
     .await;
@@ -267,9 +273,10 @@ async fn other_error_statuses_are_final_and_keep_their_fields() {
 }
 
 /// The mock's own answers: 400 in the older error keys, 401 for a wrong
-/// secret key, 403 for another project, 404 for an unknown instance.
+/// secret key, 403 for another project, 400 `DBS.200823` for an unknown
+/// instance (the service's answer, not a 404).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn client_errors_400_401_403_404_are_not_retried() {
+async fn client_errors_400_401_403_are_not_retried() {
     guarded(Duration::from_secs(1), async {
         let server = mock().await;
         let c = client(&server).build().unwrap();
@@ -306,8 +313,7 @@ async fn client_errors_400_401_403_404_are_not_retried() {
         assert_eq!(
             err.to_string(),
             format!(
-                "HTTP 404 Not Found: DBS.200823: The DB instance no-such-instance does not exist. \
-                 (request id {})",
+                "HTTP 400 Bad Request: DBS.200823: The DB instance does not exist. (request id {})",
                 server.last_request_id().unwrap()
             )
         );
