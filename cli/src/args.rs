@@ -6,6 +6,28 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use huaweicloud_rds::Timestamp;
 use huaweicloud_rds::types::{BackupStatusFilter, BackupTypeFilter, Language};
 
+/// Headings that group the options in `--help`.
+pub mod heading {
+    pub const CONNECTION: &str = "Connection";
+    pub const CREDENTIALS: &str = "Credentials";
+    pub const FILTERS: &str = "Filters";
+    pub const PAGING: &str = "Paging";
+    pub const OUTPUT: &str = "Output";
+}
+
+/// Shown at the end of `--help` (not `-h`).
+pub const EXAMPLES: &str = "\
+Examples:
+  # Every backup of one instance, as a table on a terminal
+  rds-backups --region cn-north-4 list --instance-id ID --all
+
+  # Completed full backups since New Year, one JSON object per line
+  rds-backups list --instance-id ID --all --backup-type auto --status COMPLETED \\
+      --begin-time 2026-01-01 --end-time 2026-02-01 --output ndjson
+
+  # Many instances, ids read from a file, as CSV
+  rds-backups list --instance-id - --all --output csv < instances.txt";
+
 /// List Huawei Cloud RDS backups: one page, or every backup of one or many
 /// instances.
 ///
@@ -21,8 +43,26 @@ use huaweicloud_rds::types::{BackupStatusFilter, BackupTypeFilter, Language};
 /// Exit codes: 0 success; 2 invalid usage or value (nothing was sent); 1 any
 /// failure after a request was attempted.
 #[derive(Debug, Parser)]
-#[command(name = "rds-backups", version, max_term_width = 100)]
+#[command(name = "rds-backups", version, max_term_width = 100, after_long_help = EXAMPLES)]
 pub struct Cli {
+    #[command(flatten)]
+    pub connection: Connection,
+
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+
+    /// More logs on stderr (repeatable); RUST_LOG wins when set
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = heading::OUTPUT)]
+    pub verbose: u8,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where requests go and how they are sent.
+#[derive(Debug, Args)]
+#[command(next_help_heading = heading::CONNECTION)]
+pub struct Connection {
     /// Endpoint URL, e.g. https://rds.cn-north-4.myhuaweicloud.com; wins over
     /// the region's (with --region too, the region is where the project id
     /// is looked up)
@@ -46,6 +86,24 @@ pub struct Cli {
     )]
     pub project_id: Option<String>,
 
+    /// Language of error messages, sent as X-Language
+    #[arg(long, global = true, value_enum)]
+    pub language: Option<LanguageArg>,
+
+    /// Per-attempt timeout in seconds
+    #[arg(long, global = true, value_name = "SECS", value_parser = parse_secs)]
+    pub timeout: Option<Duration>,
+
+    /// Attempts per request, the first included
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10))]
+    pub max_attempts: Option<u32>,
+}
+
+/// Who is asking. AK/SK come from the environment or the credentials file,
+/// never from flags.
+#[derive(Debug, Args)]
+#[command(next_help_heading = heading::CREDENTIALS)]
+pub struct CredentialArgs {
     /// IAM token; with a token, AK/SK are not used
     #[arg(
         long,
@@ -61,45 +119,41 @@ pub struct Cli {
     /// http://169.254.169.254)
     #[arg(long, global = true)]
     pub metadata_credentials: bool,
-
-    /// Language of error messages, sent as X-Language
-    #[arg(long, global = true, value_enum)]
-    pub language: Option<LanguageArg>,
-
-    /// Per-attempt timeout in seconds
-    #[arg(long, global = true, value_name = "SECS", value_parser = parse_secs)]
-    pub timeout: Option<Duration>,
-
-    /// Attempts per request, the first included
-    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10))]
-    pub max_attempts: Option<u32>,
-
-    /// More logs on stderr (repeatable); RUST_LOG wins when set
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
-    pub verbose: u8,
-
-    #[command(subcommand)]
-    pub command: Command,
 }
 
 /// What to do.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List backups of one or more instances
+    #[command(after_long_help = EXAMPLES)]
     List(ListArgs),
+    /// Print a shell completion script to standard output
+    Completions(CompletionsArgs),
 }
 
-/// Options of `list`.
+/// Options of `completions`.
 #[derive(Debug, Args)]
-pub struct ListArgs {
-    /// Instance id (repeat for several instances)
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// The instances to work on: `--instance-id`, repeatable, `-` for standard
+/// input. Shared by every subcommand that walks instances.
+#[derive(Debug, Args)]
+#[command(next_help_heading = heading::FILTERS)]
+pub struct Instances {
+    /// Instance id (repeat for several; `-` reads ids from standard input,
+    /// one a line, skipping blank and `#` lines)
     #[arg(long = "instance-id", required = true, value_name = "ID")]
     pub instance_ids: Vec<String>,
+}
 
-    /// Only this backup
-    #[arg(long, value_name = "ID")]
-    pub backup_id: Option<String>,
-
+/// Which backups to consider. Shared by every subcommand that lists backups.
+#[derive(Debug, Args)]
+#[command(next_help_heading = heading::FILTERS)]
+pub struct Filters {
     /// Only backups of this type
     #[arg(long, value_enum)]
     pub backup_type: Option<BackupTypeArg>,
@@ -108,33 +162,49 @@ pub struct ListArgs {
     #[arg(long, value_enum)]
     pub status: Option<StatusArg>,
 
-    /// Start of the time window: 2018-08-06T10:41:14+0800 or RFC 3339
-    #[arg(long, value_name = "T", requires = "end_time", value_parser = parse_time)]
+    /// Start of the time window: 2018-08-06T10:41:14+0800, RFC 3339, or a
+    /// date alone (midnight, local time)
+    #[arg(long, value_name = "T", requires = "end_time", value_parser = crate::times::parse_time)]
     pub begin_time: Option<Timestamp>,
 
-    /// End of the time window (later than --begin-time)
-    #[arg(long, value_name = "T", requires = "begin_time", value_parser = parse_time)]
+    /// End of the time window (later than --begin-time); same forms
+    #[arg(long, value_name = "T", requires = "begin_time", value_parser = crate::times::parse_time)]
     pub end_time: Option<Timestamp>,
+}
+
+/// Options of `list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub instances: Instances,
+
+    #[command(flatten)]
+    pub filters: Filters,
+
+    /// Only this backup
+    #[arg(long, value_name = "ID", help_heading = heading::FILTERS)]
+    pub backup_id: Option<String>,
 
     /// Backups to skip; with --all, where the walk starts [default: 0]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", help_heading = heading::PAGING)]
     pub offset: Option<u32>,
 
     /// Page size, 1 to 100 [default: 100]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100),
+          help_heading = heading::PAGING)]
     pub limit: Option<u32>,
 
     /// Every page, not just one
-    #[arg(long)]
+    #[arg(long, help_heading = heading::PAGING)]
     pub all: bool,
 
     /// Pages fetched at once with --all
     #[arg(long, value_name = "N", default_value_t = 4, requires = "all",
-          value_parser = clap::value_parser!(u32).range(1..=32))]
+          value_parser = clap::value_parser!(u32).range(1..=32), help_heading = heading::PAGING)]
     pub concurrency: u32,
 
     /// Output format [default: table on a terminal, json otherwise]
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, help_heading = heading::OUTPUT)]
     pub output: Option<Output>,
 }
 
@@ -147,6 +217,8 @@ pub enum Output {
     Json,
     /// One backup per line, flushed after each page
     Ndjson,
+    /// RFC 4180 CSV with a header row, streamed like ndjson
+    Csv,
 }
 
 /// `--backup-type` values.
@@ -215,10 +287,6 @@ impl From<LanguageArg> for Language {
     }
 }
 
-fn parse_time(value: &str) -> Result<Timestamp, String> {
-    value.parse::<Timestamp>().map_err(|e| e.to_string())
-}
-
 fn parse_secs(value: &str) -> Result<Duration, String> {
     let secs: f64 = value
         .parse()
@@ -245,7 +313,7 @@ mod tests {
             Cli::try_parse_from(["rds-backups", "--mock", "list", "--instance-id", "i"]).unwrap();
         let after =
             Cli::try_parse_from(["rds-backups", "list", "--instance-id", "i", "--mock"]).unwrap();
-        assert!(before.mock && after.mock);
+        assert!(before.connection.mock && after.connection.mock);
     }
 
     #[test]

@@ -1,8 +1,12 @@
 //! `rds-backups`: list Huawei Cloud RDS backups from the terminal.
 
 mod args;
+mod csv;
+mod instances;
 mod output;
 mod progress;
+mod table;
+mod times;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -17,7 +21,7 @@ use huaweicloud_rds_mock::{
     MOCK_ACCESS_KEY, MOCK_PROJECT_ID, MOCK_SECRET_KEY, MockConfig, MockServer,
 };
 
-use crate::args::{Cli, Command, ListArgs, Output};
+use crate::args::{Cli, Command, Connection, ListArgs, Output};
 use crate::output::Sink;
 use crate::progress::Progress;
 
@@ -75,6 +79,9 @@ fn main() -> ExitCode {
         },
         Err(e) => return clap_exit(e),
     };
+    if let Command::Completions(c) = &invocation.cli.command {
+        return print_completions(c.shell);
+    }
     init_logging(invocation.cli.verbose);
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -106,6 +113,20 @@ fn clap_exit(e: clap::Error) -> ExitCode {
     }
 }
 
+fn print_completions(shell: clap_complete::Shell) -> ExitCode {
+    let mut command = Cli::command();
+    let mut out = io::stdout().lock();
+    clap_complete::generate(shell, &mut command, "rds-backups", &mut out);
+    match out.flush() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: writing the completion script: {e}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
 /// The subcommand's arguments are where global flags land when given after
 /// `list`; look in both places.
 fn from_flag(matches: &clap::ArgMatches, id: &str) -> bool {
@@ -133,13 +154,22 @@ fn init_logging(verbose: u8) {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(io::stderr)
-        .with_ansi(io::stderr().is_terminal())
+        .with_ansi(io::stderr().is_terminal() && !no_color())
         .init();
 }
 
+/// The `NO_COLOR` convention: set and not empty means no colour anywhere.
+fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
 async fn run(invocation: Invocation) -> Result<(), Failure> {
-    let Command::List(list) = &invocation.cli.command;
-    let requests = requests(list)?;
+    let Command::List(list) = &invocation.cli.command else {
+        unreachable!("completions are printed before the runtime starts");
+    };
+    let instance_ids = instances::resolve(&list.instances.instance_ids, io::stdin().lock())
+        .map_err(Failure::usage)?;
+    let requests = requests(list, &instance_ids)?;
     // Keep the mock alive for the whole run.
     let (client, _mock) = connect(&invocation).await?;
 
@@ -163,16 +193,16 @@ async fn run(invocation: Invocation) -> Result<(), Failure> {
 }
 
 /// One validated request per instance.
-fn requests(list: &ListArgs) -> Result<Vec<ListBackups>, Failure> {
-    list.instance_ids
+fn requests(list: &ListArgs, instance_ids: &[String]) -> Result<Vec<ListBackups>, Failure> {
+    instance_ids
         .iter()
         .map(|id| {
             let mut r = ListBackups::new(id.clone());
             r.backup_id = list.backup_id.clone();
-            r.backup_type = list.backup_type.map(Into::into);
-            r.status = list.status.map(Into::into);
-            r.begin_time = list.begin_time;
-            r.end_time = list.end_time;
+            r.backup_type = list.filters.backup_type.map(Into::into);
+            r.status = list.filters.status.map(Into::into);
+            r.begin_time = list.filters.begin_time;
+            r.end_time = list.filters.end_time;
             r.offset = list.offset;
             r.limit = list.limit;
             r.validate().map_err(Failure::from)?;
@@ -183,10 +213,11 @@ fn requests(list: &ListArgs) -> Result<Vec<ListBackups>, Failure> {
 
 /// Build the client for the chosen target; with `--mock`, start the mock.
 async fn connect(invocation: &Invocation) -> Result<(RdsClient, Option<MockServer>), Failure> {
-    if !invocation.cli.mock {
+    if !invocation.cli.connection.mock {
         return Ok((connect_account(invocation).await?, None));
     }
-    let cli = &invocation.cli;
+    let cli = &invocation.cli.connection;
+    let auth_token = &invocation.cli.credentials.auth_token;
     let server = MockServer::start(MockConfig::default())
         .await
         .map_err(|e| Failure {
@@ -198,7 +229,7 @@ async fn connect(invocation: &Invocation) -> Result<(RdsClient, Option<MockServe
         (Some(p), true) => p.clone(),
         _ => MOCK_PROJECT_ID.to_owned(),
     };
-    let credentials = match (&cli.auth_token, invocation.auth_token_from_flag) {
+    let credentials = match (auth_token, invocation.auth_token_from_flag) {
         (Some(token), true) => Credentials::token(token.clone()),
         _ => Credentials::aksk(MOCK_ACCESS_KEY, MOCK_SECRET_KEY),
     };
@@ -215,7 +246,8 @@ async fn connect(invocation: &Invocation) -> Result<(RdsClient, Option<MockServe
 /// SDK finds it (HUAWEICLOUD_SDK_* variables, the credentials file, the
 /// endpoint overrides, IAM for the project id).
 async fn connect_account(invocation: &Invocation) -> Result<RdsClient, Failure> {
-    let cli = &invocation.cli;
+    let cli = &invocation.cli.connection;
+    let credentials = &invocation.cli.credentials;
     let mut builder = ClientBuilder::from_env()?;
     if let Some(url) = &cli.endpoint {
         builder = builder.endpoint(url.clone());
@@ -233,9 +265,9 @@ async fn connect_account(invocation: &Invocation) -> Result<RdsClient, Failure> 
     if let (Some(project), true) = (&cli.project_id, invocation.project_id_from_flag) {
         builder = builder.project_id(project.clone());
     }
-    if let Some(token) = &cli.auth_token {
+    if let Some(token) = &credentials.auth_token {
         builder = builder.credentials(Credentials::token(token.clone()));
-    } else if cli.metadata_credentials {
+    } else if credentials.metadata_credentials {
         builder = builder.credentials(Credentials::metadata(MetadataCredentials::from_env()?));
     }
     let client = options(builder, cli)
@@ -247,7 +279,7 @@ async fn connect_account(invocation: &Invocation) -> Result<RdsClient, Failure> 
 }
 
 /// The options every target shares.
-fn options(mut builder: ClientBuilder, cli: &Cli) -> ClientBuilder {
+fn options(mut builder: ClientBuilder, cli: &Connection) -> ClientBuilder {
     if let Some(language) = cli.language {
         builder = builder.language(language.into());
     }

@@ -1,0 +1,189 @@
+//! The table for people: columns aligned by display width, local times.
+
+use std::io::{self, Write};
+
+use chrono::{Local, Offset, TimeZone};
+use huaweicloud_rds::Timestamp;
+use huaweicloud_rds::types::Backup;
+use unicode_width::UnicodeWidthStr;
+
+/// Columns are aligned over all rows; `show_instance` adds the instance id
+/// first. Times are in the local zone, named in the header; when the rows
+/// span several offsets (a DST change) each time carries its own.
+pub fn write_table(
+    out: &mut impl Write,
+    backups: &[Backup],
+    show_instance: bool,
+) -> io::Result<()> {
+    let times: Vec<(LocalTime, LocalTime)> = backups
+        .iter()
+        .map(|b| (LocalTime::of(&b.begin_time), LocalTime::of(&b.end_time)))
+        .collect();
+    let mut offsets = times
+        .iter()
+        .flat_map(|(b, e)| [b.offset, e.offset])
+        .flatten();
+    let first = offsets.next();
+    let one_offset = first.filter(|o| offsets.all(|x| x == *o));
+    let zone = match (one_offset, first) {
+        (Some(o), _) => format!(" ({})", zone_name(o)),
+        (None, None) => format!(" ({})", zone_name(local_offset_now())),
+        (None, Some(_)) => " (local)".to_owned(),
+    };
+
+    let mut header = vec![
+        "ID".to_owned(),
+        "NAME".to_owned(),
+        "TYPE".to_owned(),
+        "STATUS".to_owned(),
+        "ENGINE".to_owned(),
+        "SIZE".to_owned(),
+        format!("BEGIN{zone}"),
+        format!("END{zone}"),
+    ];
+    if show_instance {
+        header.insert(0, "INSTANCE".to_owned());
+    }
+    let mut rows: Vec<Vec<String>> = vec![header];
+    for (b, (begin, end)) in backups.iter().zip(&times) {
+        let with_offset = one_offset.is_none();
+        let mut row = vec![
+            b.id.clone(),
+            b.name.clone(),
+            b.type_.to_string(),
+            b.status.to_string(),
+            format!("{} {}", b.datastore.type_, b.datastore.version),
+            human_size(b.size),
+            begin.text(with_offset),
+            end.text(with_offset),
+        ];
+        if show_instance {
+            row.insert(0, b.instance_id.clone());
+        }
+        rows.push(row);
+    }
+    let columns = rows[0].len();
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| rows.iter().map(|r| cell_width(&r[c])).max().unwrap_or(0))
+        .collect();
+    for row in &rows {
+        let mut line = String::new();
+        for (c, cell) in row.iter().enumerate() {
+            let cell = printable(cell);
+            line.push_str(&cell);
+            if c + 1 < columns {
+                let pad = widths[c] - cell.width() + 2;
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    if backups.is_empty() {
+        writeln!(out, "(no backups)")?;
+    }
+    Ok(())
+}
+
+/// Control characters from the service (a name with a newline or an escape
+/// sequence) would break the layout or drive the terminal: shown as `?`.
+fn printable(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.chars().any(char::is_control) {
+        cell.chars()
+            .map(|c| if c.is_control() { '?' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        cell.into()
+    }
+}
+
+fn cell_width(cell: &str) -> usize {
+    printable(cell).width()
+}
+
+/// A service time in the local zone, and that zone's offset in seconds.
+struct LocalTime {
+    text: String,
+    offset: Option<i32>,
+}
+
+impl LocalTime {
+    fn of(t: &Timestamp) -> Self {
+        match Local.timestamp_opt(t.unix_seconds(), 0).earliest() {
+            Some(local) => LocalTime {
+                text: local.format("%Y-%m-%d %H:%M:%S").to_string(),
+                offset: Some(local.offset().fix().local_minus_utc()),
+            },
+            // Beyond what the local zone can express: the service's own text.
+            None => LocalTime {
+                text: t.to_string(),
+                offset: None,
+            },
+        }
+    }
+
+    fn text(&self, with_offset: bool) -> String {
+        match self.offset {
+            Some(o) if with_offset => format!("{} {}", self.text, zone_name(o)),
+            _ => self.text.clone(),
+        }
+    }
+}
+
+/// A size given in kB as the service does, in the largest unit that keeps
+/// the number at least 1.
+pub fn human_size(kb: i64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    let mut value = kb as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{kb} KB")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+fn local_offset_now() -> i32 {
+    Local::now().offset().fix().local_minus_utc()
+}
+
+/// `UTC+08:00`, `UTC-03:30`, `UTC`.
+fn zone_name(offset_seconds: i32) -> String {
+    if offset_seconds == 0 {
+        return "UTC".to_owned();
+    }
+    let sign = if offset_seconds < 0 { '-' } else { '+' };
+    let minutes = offset_seconds.unsigned_abs() / 60;
+    format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_characters_count_twice() {
+        assert_eq!(cell_width("备份"), 4);
+        assert_eq!(cell_width("ab"), 2);
+        assert_eq!(cell_width("a\u{1b}[31m"), 6);
+    }
+
+    #[test]
+    fn sizes_in_human_units() {
+        assert_eq!(human_size(0), "0 KB");
+        assert_eq!(human_size(2803), "2.7 MB");
+        assert_eq!(human_size(5 * 1024 * 1024), "5.0 GB");
+        assert_eq!(human_size(3 * 1024 * 1024 * 1024 * 1024), "3072.0 TB");
+    }
+
+    #[test]
+    fn zones_are_named_by_offset() {
+        assert_eq!(zone_name(8 * 3600), "UTC+08:00");
+        assert_eq!(zone_name(-(3 * 3600 + 1800)), "UTC-03:30");
+        assert_eq!(zone_name(0), "UTC");
+    }
+}
