@@ -369,13 +369,20 @@ async fn write_backups<W: Write>(
     }
 
     let options = WalkOptions::default().concurrency(list.concurrency as usize);
-    let mut progress = Progress::new(verbose == 0 && io::stderr().is_terminal());
+    let drawing = verbose == 0 && io::stderr().is_terminal();
+    let mut progress = Progress::new(drawing, client, &requests);
     let mut stream = client.list_instances(requests, options);
     while let Some(batch) = stream.next_batch().await {
         match batch {
             Ok(backups) => {
-                progress.advance(backups.len());
-                sink.page(backups)?;
+                if let Some(first) = backups.first() {
+                    progress.page(&first.instance_id, backups.len());
+                }
+                if sink.streams() {
+                    progress.suspend(|| sink.page(backups))?;
+                } else {
+                    sink.page(backups)?;
+                }
             }
             Err(e) => {
                 progress.clear();
@@ -383,6 +390,6 @@ async fn write_backups<W: Write>(
             }
         }
     }
-    progress.clear();
+    progress.done();
     Ok(sink.finish(None)?)
 }

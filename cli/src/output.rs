@@ -45,6 +45,11 @@ impl<W: Write> Sink<W> {
         }
     }
 
+    /// Whether pages are written as they arrive (rather than at the end).
+    pub fn streams(&self) -> bool {
+        matches!(self, Sink::Ndjson { .. } | Sink::Csv { .. })
+    }
+
     /// Take one page's worth of backups.
     pub fn page(&mut self, backups: Vec<Backup>) -> io::Result<()> {
         match self {

@@ -1,33 +1,153 @@
-//! A one-line progress count on stderr for `--all`, only on a terminal.
+//! The `--all` progress display on stderr: one bar per instance, drawn only
+//! on a terminal, cleared before anything else is written there or to stdout.
 
-use std::io::{self, Write};
+use std::collections::HashMap;
 
-/// Counts backups as they arrive; draws nothing when disabled.
+use huaweicloud_rds::{ListBackups, RdsClient};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use tokio::task::JoinSet;
+
+/// Before the total is known: a count only.
+const COUNTING: &str = "{prefix} {pos} backups  {msg}";
+/// Once the first page told the total.
+const KNOWN: &str = "{prefix} [{wide_bar}] {pos}/{len} backups  {msg}  {eta} left";
+
+/// Bars for the instances of one walk; a no-op when not drawing.
 pub struct Progress {
+    multi: MultiProgress,
+    bars: HashMap<String, Bar>,
+    /// Requests that learn each instance's total; aborted when the walk ends.
+    probes: JoinSet<()>,
     enabled: bool,
-    count: usize,
+}
+
+struct Bar {
+    bar: ProgressBar,
+    pages: u64,
 }
 
 impl Progress {
-    pub fn new(enabled: bool) -> Self {
-        Progress { enabled, count: 0 }
+    /// A bar per request when `enabled`. The walk's own pages are not
+    /// visible from here, so each instance's total comes from a one-backup
+    /// page fetched beside the walk; until it arrives the bar only counts.
+    pub fn new(enabled: bool, client: &RdsClient, requests: &[ListBackups]) -> Self {
+        let target = if enabled {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        };
+        let mut progress = Progress {
+            multi: MultiProgress::with_draw_target(target),
+            bars: HashMap::new(),
+            probes: JoinSet::new(),
+            enabled,
+        };
+        if !enabled {
+            return progress;
+        }
+        for request in requests {
+            let bar = progress.multi.add(ProgressBar::no_length());
+            bar.set_style(style(COUNTING));
+            bar.set_prefix(request.instance_id.clone());
+            let mut probe = request.clone();
+            probe.limit = Some(1);
+            let client = client.clone();
+            let probe_bar = bar.clone();
+            progress.probes.spawn(async move {
+                match client.list_backups(&probe).await {
+                    Ok(page) => {
+                        let skipped = u64::from(probe.offset.unwrap_or(0));
+                        let total = u64::try_from(page.total_count).unwrap_or(0);
+                        set_total(&probe_bar, total.saturating_sub(skipped));
+                    }
+                    // The bar keeps counting; the walk reports real errors.
+                    Err(e) => tracing::debug!("progress total unavailable: {e}"),
+                }
+            });
+            progress
+                .bars
+                .insert(request.instance_id.clone(), Bar { bar, pages: 0 });
+        }
+        progress
     }
 
-    pub fn advance(&mut self, by: usize) {
-        self.count += by;
+    /// One page of `count` backups of `instance_id` arrived. Instances
+    /// arrive in order, so every other instance already seen is complete.
+    pub fn page(&mut self, instance_id: &str, count: usize) {
+        for (id, entry) in &self.bars {
+            if id != instance_id && entry.pages > 0 {
+                finish(&entry.bar);
+            }
+        }
+        let Some(entry) = self.bars.get_mut(instance_id) else {
+            return;
+        };
+        entry.pages += 1;
+        let bar = &entry.bar;
+        bar.inc(count as u64);
+        // The listing may have grown since its total was read.
+        if bar.length().is_some_and(|len| bar.position() > len) {
+            bar.set_length(bar.position());
+        }
+        let secs = bar.elapsed().as_secs_f64().max(0.001);
+        bar.set_message(format!("{:.1} pages/s", entry.pages as f64 / secs));
+    }
+
+    /// Run `write` with the bars off the screen, so output lines are not
+    /// drawn over.
+    pub fn suspend<R>(&self, write: impl FnOnce() -> R) -> R {
         if self.enabled {
-            let mut err = io::stderr().lock();
-            let _ = write!(err, "\rlisted {} backups", self.count);
-            let _ = err.flush();
+            self.multi.suspend(write)
+        } else {
+            write()
         }
     }
 
-    /// Erase the line so that output and errors start clean.
-    pub fn clear(&mut self) {
-        if self.enabled && self.count > 0 {
-            let mut err = io::stderr().lock();
-            let _ = write!(err, "\r\x1b[2K");
-            let _ = err.flush();
+    /// The walk ended well: every bar shows its final count before it is
+    /// cleared.
+    pub fn done(&mut self) {
+        for entry in self.bars.values() {
+            finish(&entry.bar);
         }
+        self.clear();
     }
+
+    /// Erase every bar so that output and errors start on a clean screen.
+    pub fn clear(&mut self) {
+        self.probes.abort_all();
+        for entry in self.bars.values() {
+            entry.bar.finish_and_clear();
+        }
+        let _ = self.multi.clear();
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.clear();
+    }
+}
+
+/// Draw the final count (always drawn, unlike updates between pages): the
+/// total is now what was listed, whatever the first page said.
+fn finish(bar: &ProgressBar) {
+    if bar.is_finished() {
+        return;
+    }
+    bar.set_length(bar.position());
+    bar.set_style(style(KNOWN));
+    bar.finish();
+}
+
+fn set_total(bar: &ProgressBar, total: u64) {
+    bar.set_length(total.max(bar.position()));
+    bar.set_style(style(KNOWN));
+    // Redraw now rather than at the next page.
+    bar.tick();
+}
+
+fn style(template: &str) -> ProgressStyle {
+    ProgressStyle::with_template(template)
+        .expect("the templates are valid")
+        .progress_chars("=> ")
 }
