@@ -1,0 +1,165 @@
+//! The real binary as people read it: the table, `--help`, completions.
+
+use std::process::{Command, Output, Stdio};
+
+use huaweicloud_rds_mock::{
+    Backup, Datastore, MOCK_AUTH_TOKEN, MOCK_PROJECT_ID, MockConfig, MockServer,
+};
+use unicode_width::UnicodeWidthStr;
+
+const BIN: &str = env!("CARGO_BIN_EXE_rds-backups");
+
+fn run(args: &[&str], tz: &str) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", std::env::temp_dir())
+        .env("TZ", tz)
+        .env("HUAWEICLOUD_SDK_METADATA_ENDPOINT", "http://127.0.0.1:9")
+        .env("HUAWEICLOUD_SDK_IAM_ENDPOINT", "http://127.0.0.1:9")
+        .stdin(Stdio::null())
+        .output()
+        .expect("rds-backups runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("UTF-8")
+}
+
+fn backup(id: &str, name: &str, begin: &str) -> Backup {
+    Backup {
+        id: id.into(),
+        name: name.into(),
+        backup_type: "manual".into(),
+        size: 2803,
+        status: "COMPLETED".into(),
+        begin_time: begin.into(),
+        end_time: "2026-01-01T03:00:00+0800".into(),
+        datastore: Datastore {
+            engine: "MySQL".into(),
+            version: "8.0".into(),
+        },
+        databases: None,
+        associated_with_ddm: None,
+        min_data_volume_capacity_for_restore: None,
+        instance_id: "table-instance".into(),
+    }
+}
+
+#[test]
+fn table_aligns_wide_names_and_shows_local_times_with_the_zone() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = rt
+        .block_on(MockServer::start(MockConfig::default()))
+        .unwrap();
+    server.insert_instance(
+        "table-instance",
+        &[
+            backup("b1", "备份", "2026-01-01T02:00:00+0800"),
+            backup("b2", "plain-name", "2025-12-31T18:00:00Z"),
+        ],
+    );
+    let url = server.base_url();
+    let args = [
+        "--endpoint",
+        url.as_str(),
+        "--project-id",
+        MOCK_PROJECT_ID,
+        "--auth-token",
+        MOCK_AUTH_TOKEN,
+        "list",
+        "--instance-id",
+        "table-instance",
+        "--output",
+        "table",
+    ];
+    let o = run(&args, "EST5");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let table = text(&o.stdout);
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].contains("BEGIN (UTC-05:00)"), "{table}");
+    // Where a column starts, in terminal columns, is the same on every line.
+    let column_of = |line: &str, cell: &str| line[..line.find(cell).unwrap()].width();
+    let type_at = column_of(lines[0], "TYPE");
+    for line in &lines[1..] {
+        assert_eq!(column_of(line, "manual"), type_at, "aligned:\n{table}");
+    }
+    let begin_at = column_of(lines[0], "BEGIN");
+    let wide = lines.iter().find(|l| l.contains("备份")).unwrap();
+    assert_eq!(column_of(wide, "2025-12-31 13:00:00"), begin_at, "{table}");
+    let plain = lines.iter().find(|l| l.contains("plain-name")).unwrap();
+    assert_eq!(column_of(plain, "2025-12-31 13:00:00"), begin_at, "{table}");
+
+    let o = run(&args, "CST-8");
+    let table = text(&o.stdout);
+    assert!(
+        table.lines().next().unwrap().contains("BEGIN (UTC+08:00)"),
+        "{table}"
+    );
+    assert!(table.contains("2026-01-01 02:00:00"), "{table}");
+}
+
+#[test]
+fn long_help_groups_options_and_ends_with_examples() {
+    let o = run(&["list", "--help"], "UTC");
+    assert_eq!(o.status.code(), Some(0));
+    let help = text(&o.stdout);
+    let at = |heading: &str| {
+        help.find(&format!("\n{heading}:\n"))
+            .unwrap_or_else(|| panic!("no {heading} heading:\n{help}"))
+    };
+    let filters = at("Filters");
+    assert!(help[filters..].contains("--backup-type"));
+    assert!(help[at("Connection")..].contains("--endpoint"));
+    assert!(help[at("Credentials")..].contains("--auth-token"));
+    assert!(help[at("Output")..].contains("--output"));
+    let examples = at("Examples");
+    assert!(examples > filters, "examples at the end");
+    assert!(
+        help[examples..].matches("rds-backups ").count() >= 2,
+        "{help}"
+    );
+    // Short help stays short.
+    let short = text(&run(&["list", "-h"], "UTC").stdout);
+    assert!(!short.contains("Examples:"), "{short}");
+}
+
+#[test]
+fn typos_get_suggestions_and_exit_2() {
+    let o = run(
+        &["--mock", "list", "--instance-id", "i", "--outptu", "json"],
+        "UTC",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("tip: a similar argument exists: '--output'"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn completions_for_every_shell() {
+    for (shell, marker) in [
+        ("bash", "complete -F _rds__backups"),
+        ("zsh", "#compdef rds-backups"),
+        ("fish", "complete -c rds-backups"),
+        ("powershell", "Register-ArgumentCompleter"),
+        ("elvish", "edit:completion:arg-completer[rds-backups]"),
+    ] {
+        let o = run(&["completions", shell], "UTC");
+        assert_eq!(o.status.code(), Some(0), "{shell}: {}", text(&o.stderr));
+        let script = text(&o.stdout);
+        assert!(script.contains(marker), "{shell}:\n{script}");
+        assert!(
+            script.contains("instance-id"),
+            "{shell} completes list's options"
+        );
+    }
+    let o = run(&["completions", "tcsh"], "UTC");
+    assert_eq!(o.status.code(), Some(2));
+}
