@@ -3,6 +3,7 @@
 mod args;
 mod csv;
 mod instances;
+mod man;
 mod output;
 mod progress;
 mod table;
@@ -67,10 +68,13 @@ struct Invocation {
 }
 
 fn main() -> ExitCode {
-    let matches = match Cli::command().try_get_matches() {
+    let matches = match Cli::command().subcommand(man::command()).try_get_matches() {
         Ok(m) => m,
         Err(e) => return clap_exit(e),
     };
+    if let Some(dir) = man::requested(&matches) {
+        return write_man_pages(dir);
+    }
     let invocation = match Cli::from_arg_matches(&matches) {
         Ok(cli) => Invocation {
             cli,
@@ -122,6 +126,21 @@ fn print_completions(shell: clap_complete::Shell) -> ExitCode {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: writing the completion script: {e}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
+fn write_man_pages(dir: &std::path::Path) -> ExitCode {
+    match man::write_pages(Cli::command(), dir) {
+        Ok(pages) => {
+            for page in pages {
+                println!("{}", page.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: writing man pages into {}: {e}", dir.display());
             ExitCode::from(EXIT_FAILURE)
         }
     }

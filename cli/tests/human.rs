@@ -163,3 +163,41 @@ fn completions_for_every_shell() {
     let o = run(&["completions", "tcsh"], "UTC");
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn man_pages_cover_the_program_and_every_subcommand() {
+    let dir = std::env::temp_dir().join(format!("rds-backups-man-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let o = run(&["man-pages", "--out-dir", dir.to_str().unwrap()], "UTC");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let read = |name: &str| {
+        std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let main = read("rds-backups.1");
+    assert!(
+        main.starts_with(".ie") || main.contains(".TH rds-backups 1"),
+        "{main}"
+    );
+    for sub in ["list", "completions"] {
+        let page = read(&format!("rds-backups-{sub}.1"));
+        assert!(page.contains(&format!(".TH rds-backups-{sub} 1")), "{page}");
+        assert!(
+            main.contains(&format!("rds\\-backups\\-{sub}(1)")),
+            "{main}"
+        );
+    }
+    assert!(
+        !main.contains("man\\-pages"),
+        "the hidden subcommand has no page"
+    );
+    let list = read("rds-backups-list.1");
+    for option in ["instance\\-id", "output", "endpoint", "auth\\-token"] {
+        assert!(
+            list.contains(&format!("\\-\\-{option}")),
+            "{option} in:\n{list}"
+        );
+    }
+    assert!(list.contains(".SH FILTERS"), "{list}");
+    assert!(main.contains("Examples:"), "{main}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -7,6 +7,7 @@ mod bench;
 mod codegen;
 mod docs;
 mod fuzz;
+mod man;
 mod process;
 mod sdk_signer;
 mod spec_check;
@@ -40,6 +41,8 @@ commands:
                   into target/spec-tools; needs node, python3, java); --planted proves
                   the config-based checks fail on a spec with a planted defect;
                   --require-all fails when any check is skipped (CI)
+  man             write the man pages of rds-backups (the program and each subcommand)
+                  into target/man (read one with `man -l target/man/rds-backups.1`)
   fuzz [--runs N] [--seconds S] [TARGET ...]
                   run the fuzz targets in fuzz/ (parse_response, parse_time,
                   canonical_query; default all) from the committed corpus, each for at
@@ -64,6 +67,7 @@ fn main() -> ExitCode {
         ["spec-check", rest @ ..] => spec_check::run(&workspace_root(), rest),
         ["fuzz", rest @ ..] => fuzz::run(&workspace_root(), rest),
         ["stress", rest @ ..] => stress::run(&workspace_root(), rest),
+        ["man"] => man::run(&workspace_root()),
         ["help" | "--help" | "-h"] | [] => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
