@@ -5,19 +5,23 @@ use std::collections::HashMap;
 
 use huaweicloud_rds::{ListBackups, RdsClient};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use tokio::task::JoinSet;
+use tokio::task::JoinHandle;
 
 /// Before the total is known: a count only.
 const COUNTING: &str = "{prefix} {pos} backups  {msg}";
 /// Once the first page told the total.
 const KNOWN: &str = "{prefix} [{wide_bar}] {pos}/{len} backups  {msg}  {eta} left";
 
+/// With more instances than this, a finished bar leaves the screen so that
+/// the ones still running stay in view.
+const KEPT_LINES: usize = 10;
+
 /// Bars for the instances of one walk; a no-op when not drawing.
 pub struct Progress {
     multi: MultiProgress,
     bars: HashMap<String, Bar>,
-    /// Requests that learn each instance's total; aborted when the walk ends.
-    probes: JoinSet<()>,
+    /// Learns each instance's total; aborted when the walk ends.
+    probes: Option<JoinHandle<()>>,
     enabled: bool,
 }
 
@@ -39,44 +43,55 @@ impl Progress {
         let mut progress = Progress {
             multi: MultiProgress::with_draw_target(target),
             bars: HashMap::new(),
-            probes: JoinSet::new(),
+            probes: None,
             enabled,
         };
         if !enabled {
             return progress;
         }
+        let mut probes = Vec::new();
         for request in requests {
             let bar = progress.multi.add(ProgressBar::no_length());
             bar.set_style(style(COUNTING));
             bar.set_prefix(request.instance_id.clone());
             let mut probe = request.clone();
             probe.limit = Some(1);
-            let client = client.clone();
-            let probe_bar = bar.clone();
-            progress.probes.spawn(async move {
-                match client.list_backups(&probe).await {
-                    Ok(page) => {
-                        let skipped = u64::from(probe.offset.unwrap_or(0));
-                        let total = u64::try_from(page.total_count).unwrap_or(0);
-                        set_total(&probe_bar, total.saturating_sub(skipped));
-                    }
-                    // The bar keeps counting; the walk reports real errors.
-                    Err(e) => tracing::debug!("progress total unavailable: {e}"),
-                }
-            });
+            probes.push((probe, bar.clone()));
             progress
                 .bars
                 .insert(request.instance_id.clone(), Bar { bar, pages: 0 });
         }
+        // One at a time, in walk order: the next instance's total is needed
+        // first, and a burst of requests for a display is not worth throttling.
+        let client = client.clone();
+        progress.probes = Some(tokio::spawn(async move {
+            for (probe, bar) in probes {
+                match client.list_backups(&probe).await {
+                    Ok(page) => {
+                        let skipped = u64::from(probe.offset.unwrap_or(0));
+                        let total = u64::try_from(page.total_count).unwrap_or(0);
+                        set_total(&bar, total.saturating_sub(skipped));
+                    }
+                    // The bar keeps counting; the walk reports real errors.
+                    Err(e) => tracing::debug!("progress total unavailable: {e}"),
+                }
+            }
+        }));
         progress
     }
 
     /// One page of `count` backups of `instance_id` arrived. Instances
     /// arrive in order, so every other instance already seen is complete.
     pub fn page(&mut self, instance_id: &str, count: usize) {
+        let crowded = self.bars.len() > KEPT_LINES;
         for (id, entry) in &self.bars {
-            if id != instance_id && entry.pages > 0 {
-                finish(&entry.bar);
+            if id != instance_id && entry.pages > 0 && !entry.bar.is_finished() {
+                if crowded {
+                    entry.bar.finish_and_clear();
+                    self.multi.remove(&entry.bar);
+                } else {
+                    finish(&entry.bar);
+                }
             }
         }
         let Some(entry) = self.bars.get_mut(instance_id) else {
@@ -114,7 +129,9 @@ impl Progress {
 
     /// Erase every bar so that output and errors start on a clean screen.
     pub fn clear(&mut self) {
-        self.probes.abort_all();
+        if let Some(probes) = self.probes.take() {
+            probes.abort();
+        }
         for entry in self.bars.values() {
             entry.bar.finish_and_clear();
         }
@@ -140,6 +157,10 @@ fn finish(bar: &ProgressBar) {
 }
 
 fn set_total(bar: &ProgressBar, total: u64) {
+    // A finished bar already shows what was listed.
+    if bar.is_finished() {
+        return;
+    }
     bar.set_length(total.max(bar.position()));
     bar.set_style(style(KNOWN));
     // Redraw now rather than at the next page.

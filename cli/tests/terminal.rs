@@ -7,7 +7,10 @@ use std::os::fd::OwnedFd;
 use std::process::{Command, Output, Stdio};
 use std::thread;
 
-use huaweicloud_rds_mock::{INSTANCE_LARGE, INSTANCE_MYSQL, LARGE_INSTANCE_BACKUPS};
+use huaweicloud_rds_mock::{
+    Backup, Datastore, INSTANCE_LARGE, INSTANCE_MYSQL, LARGE_INSTANCE_BACKUPS, MOCK_AUTH_TOKEN,
+    MOCK_PROJECT_ID, MockConfig, MockServer,
+};
 use rustix::fs::{Mode, OFlags};
 use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
 use rustix::termios::{Winsize, tcsetwinsize};
@@ -243,4 +246,83 @@ fn usage_errors_honour_no_color() {
     let (o, plain) = run_on_terminal(&["lsit"], &[("NO_COLOR", "1")]);
     assert_eq!(o.status.code(), Some(2));
     assert!(!plain.contains('\u{1b}'), "{plain:?}");
+}
+
+fn backup(instance: &str, n: usize) -> Backup {
+    Backup {
+        id: format!("{instance}-b{n}"),
+        name: format!("backup {n}"),
+        backup_type: "auto".into(),
+        size: 1024,
+        status: "COMPLETED".into(),
+        begin_time: format!("2026-01-01T0{n}:00:00+0800"),
+        end_time: format!("2026-01-01T0{n}:30:00+0800"),
+        datastore: Datastore {
+            engine: "MySQL".into(),
+            version: "8.0".into(),
+        },
+        databases: None,
+        associated_with_ddm: None,
+        min_data_volume_capacity_for_restore: None,
+        instance_id: instance.into(),
+    }
+}
+
+#[test]
+fn many_instances_keep_the_screen_and_the_output_whole() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = rt
+        .block_on(MockServer::start(MockConfig::default()))
+        .unwrap();
+    let ids: Vec<String> = (1..=12).map(|i| format!("crowd-{i:02}")).collect();
+    for id in &ids {
+        server.insert_instance(id, &[backup(id, 1), backup(id, 2), backup(id, 3)]);
+    }
+    let url = server.base_url();
+    let mut args = vec![
+        "--endpoint",
+        url.as_str(),
+        "--project-id",
+        MOCK_PROJECT_ID,
+        "--auth-token",
+        MOCK_AUTH_TOKEN,
+        "list",
+        "--all",
+        "--limit",
+        "1",
+        "--output",
+        "ndjson",
+    ];
+    for id in &ids {
+        args.extend(["--instance-id", id.as_str()]);
+    }
+    let (o, drawn) = run_on_terminal(&args, &[]);
+    assert_eq!(o.status.code(), Some(0), "{drawn}");
+    let listed: Vec<String> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let expected: Vec<String> = ids
+        .iter()
+        .flat_map(|id| (1..=3).rev().map(move |n| format!("{id}-b{n}")))
+        .collect();
+    assert_eq!(listed, expected, "stdout untouched by the bars");
+    let text = visible(&drawn);
+    assert!(
+        text.contains("crowd-12 [") && text.contains("3/3 backups"),
+        "{text:?}"
+    );
+    assert!(
+        drawn.trim_end_matches(['\r', '\n']).ends_with("\u{1b}[2K"),
+        "{drawn:?}"
+    );
 }
