@@ -48,7 +48,27 @@ pub fn run(root: &Path) -> Result<(), String> {
         if name != "rds-backups" && !main.contains(&name.replace('-', "\\-")) {
             return Err(format!("{} does not mention {name}", root_page.display()));
         }
+        check_renders(Path::new(page))?;
         println!("wrote {page}");
     }
     Ok(())
+}
+
+/// With groff on the machine, a page must render without a single warning;
+/// without it, the pages are still written.
+fn check_renders(page: &Path) -> Result<(), String> {
+    let out = match Command::new("groff")
+        .args(["-man", "-Tutf8", "-ww", "-z"])
+        .arg(page)
+        .output()
+    {
+        Ok(out) => out,
+        Err(_) => return Ok(()),
+    };
+    let warnings = String::from_utf8_lossy(&out.stderr);
+    if out.status.success() && warnings.trim().is_empty() {
+        Ok(())
+    } else {
+        Err(format!("groff on {}: {warnings}", page.display()))
+    }
 }
