@@ -201,3 +201,47 @@ fn man_pages_cover_the_program_and_every_subcommand() {
     assert!(main.contains("Examples:"), "{main}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn table_across_a_dst_change_gives_each_time_its_offset() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = rt
+        .block_on(MockServer::start(MockConfig::default()))
+        .unwrap();
+    server.insert_instance(
+        "table-instance",
+        &[
+            backup("winter", "w", "2026-01-15T12:00:00+0000"),
+            backup("summer", "s", "2026-07-15T12:00:00+0000"),
+        ],
+    );
+    let url = server.base_url();
+    let o = run(
+        &[
+            "--endpoint",
+            url.as_str(),
+            "--project-id",
+            MOCK_PROJECT_ID,
+            "--auth-token",
+            MOCK_AUTH_TOKEN,
+            "list",
+            "--instance-id",
+            "table-instance",
+            "--output",
+            "table",
+        ],
+        // US Eastern as a POSIX rule: no zone database needed.
+        "EST5EDT,M3.2.0,M11.1.0",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let table = text(&o.stdout);
+    assert!(
+        table.lines().next().unwrap().contains("BEGIN (local)"),
+        "{table}"
+    );
+    assert!(table.contains("2026-01-15 07:00:00 UTC-05:00"), "{table}");
+    assert!(table.contains("2026-07-15 08:00:00 UTC-04:00"), "{table}");
+}
