@@ -2,6 +2,7 @@
 //! on a terminal, cleared before anything else is written there or to stdout.
 
 use std::collections::HashMap;
+use std::time::Instant;
 
 use huaweicloud_rds::{ListBackups, RdsClient};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -23,6 +24,10 @@ pub struct Progress {
     /// Learns each instance's total; aborted when the walk ends.
     probes: Option<JoinHandle<()>>,
     enabled: bool,
+    started: Instant,
+    /// Pages of every instance so far: the rate is the walk's, since the
+    /// pages of one instance are fetched while an earlier one is shown.
+    pages: u64,
 }
 
 struct Bar {
@@ -45,6 +50,8 @@ impl Progress {
             bars: HashMap::new(),
             probes: None,
             enabled,
+            started: Instant::now(),
+            pages: 0,
         };
         if !enabled {
             return progress;
@@ -98,14 +105,15 @@ impl Progress {
             return;
         };
         entry.pages += 1;
+        self.pages += 1;
         let bar = &entry.bar;
         bar.inc(count as u64);
         // The listing may have grown since its total was read.
         if bar.length().is_some_and(|len| bar.position() > len) {
             bar.set_length(bar.position());
         }
-        let secs = bar.elapsed().as_secs_f64().max(0.001);
-        bar.set_message(format!("{:.1} pages/s", entry.pages as f64 / secs));
+        let secs = self.started.elapsed().as_secs_f64().max(0.001);
+        bar.set_message(format!("{:.1} pages/s", self.pages as f64 / secs));
     }
 
     /// Run `write` with the bars off the screen, so output lines are not
