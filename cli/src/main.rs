@@ -183,8 +183,10 @@ fn no_color() -> bool {
 }
 
 async fn run(invocation: Invocation) -> Result<(), Failure> {
-    let Command::List(list) = &invocation.cli.command else {
-        unreachable!("completions are printed before the runtime starts");
+    let list = match &invocation.cli.command {
+        Command::List(list) => list,
+        // Printed before the runtime starts.
+        Command::Completions(_) => return Ok(()),
     };
     let instance_ids = instances::resolve(&list.instances.instance_ids, io::stdin().lock())
         .map_err(Failure::usage)?;
