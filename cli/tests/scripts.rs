@@ -2,7 +2,6 @@
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
-use std::time::Duration;
 
 use huaweicloud_rds_mock::{
     Backup, Datastore, INSTANCE_EMPTY, INSTANCE_MYSQL, INSTANCE_SQLSERVER, MOCK_AUTH_TOKEN,
@@ -60,10 +59,7 @@ fn mock() -> (tokio::runtime::Runtime, MockServer) {
         .build()
         .unwrap();
     let server = rt
-        .block_on(MockServer::start(MockConfig {
-            fault_delay: Duration::from_millis(300),
-            ..MockConfig::default()
-        }))
+        .block_on(MockServer::start(MockConfig::default()))
         .unwrap();
     (rt, server)
 }
