@@ -1,30 +1,17 @@
 //! The real binary as people read it: the table, `--help`, completions.
 
-use std::process::{Command, Output, Stdio};
+mod support;
 
-use huaweicloud_rds_mock::{
-    Backup, Datastore, MOCK_AUTH_TOKEN, MOCK_PROJECT_ID, MockConfig, MockServer,
-};
+use huaweicloud_rds_mock::{Backup, Datastore, MockServer};
+use support::Run;
 use unicode_width::UnicodeWidthStr;
 
-const BIN: &str = env!("CARGO_BIN_EXE_rds-backups");
-
-fn run(args: &[&str], tz: &str) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", std::env::temp_dir())
-        .env("TZ", tz)
-        .env("HUAWEICLOUD_SDK_METADATA_ENDPOINT", "http://127.0.0.1:9")
-        .env("HUAWEICLOUD_SDK_IAM_ENDPOINT", "http://127.0.0.1:9")
-        .stdin(Stdio::null())
-        .output()
-        .expect("rds-backups runs")
+fn run(args: &[&str], tz: &str) -> Run {
+    support::cli().args(args).env("TZ", tz).run()
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).expect("UTF-8")
+fn against(server: &MockServer, args: &[&str], tz: &str) -> Run {
+    support::against(server).args(args).env("TZ", tz).run()
 }
 
 fn backup(id: &str, name: &str, begin: &str) -> Backup {
@@ -49,13 +36,7 @@ fn backup(id: &str, name: &str, begin: &str) -> Backup {
 
 #[test]
 fn table_aligns_wide_names_and_shows_local_times_with_the_zone() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let server = rt
-        .block_on(MockServer::start(MockConfig::default()))
-        .unwrap();
+    let server = support::mock();
     server.insert_instance(
         "table-instance",
         &[
@@ -63,23 +44,16 @@ fn table_aligns_wide_names_and_shows_local_times_with_the_zone() {
             backup("b2", "plain-name", "2025-12-31T18:00:00Z"),
         ],
     );
-    let url = server.base_url();
     let args = [
-        "--endpoint",
-        url.as_str(),
-        "--project-id",
-        MOCK_PROJECT_ID,
-        "--auth-token",
-        MOCK_AUTH_TOKEN,
         "list",
         "--instance-id",
         "table-instance",
         "--output",
         "table",
     ];
-    let o = run(&args, "EST5");
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    let table = text(&o.stdout);
+    let o = against(&server, &args, "EST5");
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    let table = o.stdout.clone();
     let lines: Vec<&str> = table.lines().collect();
     assert!(lines[0].contains("BEGIN (UTC-05:00)"), "{table}");
     // Where a column starts, in terminal columns, is the same on every line.
@@ -94,8 +68,8 @@ fn table_aligns_wide_names_and_shows_local_times_with_the_zone() {
     let plain = lines.iter().find(|l| l.contains("plain-name")).unwrap();
     assert_eq!(column_of(plain, "2025-12-31 13:00:00"), begin_at, "{table}");
 
-    let o = run(&args, "CST-8");
-    let table = text(&o.stdout);
+    let o = against(&server, &args, "CST-8");
+    let table = o.stdout.clone();
     assert!(
         table.lines().next().unwrap().contains("BEGIN (UTC+08:00)"),
         "{table}"
@@ -106,8 +80,8 @@ fn table_aligns_wide_names_and_shows_local_times_with_the_zone() {
 #[test]
 fn long_help_groups_options_and_ends_with_examples() {
     let o = run(&["list", "--help"], "UTC");
-    assert_eq!(o.status.code(), Some(0));
-    let help = text(&o.stdout);
+    assert_eq!(o.code, Some(0));
+    let help = o.stdout.clone();
     let at = |heading: &str| {
         help.find(&format!("\n{heading}:\n"))
             .unwrap_or_else(|| panic!("no {heading} heading:\n{help}"))
@@ -124,7 +98,7 @@ fn long_help_groups_options_and_ends_with_examples() {
         "{help}"
     );
     // Short help stays short.
-    let short = text(&run(&["list", "-h"], "UTC").stdout);
+    let short = run(&["list", "-h"], "UTC").stdout;
     assert!(!short.contains("Examples:"), "{short}");
 }
 
@@ -134,11 +108,12 @@ fn typos_get_suggestions_and_exit_2() {
         &["--mock", "list", "--instance-id", "i", "--outptu", "json"],
         "UTC",
     );
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.code, Some(2));
     assert!(
-        text(&o.stderr).contains("tip: a similar argument exists: '--output'"),
+        o.stderr
+            .contains("tip: a similar argument exists: '--output'"),
         "{}",
-        text(&o.stderr)
+        o.stderr
     );
 }
 
@@ -152,8 +127,8 @@ fn completions_for_every_shell() {
         ("elvish", "edit:completion:arg-completer[rds-backups]"),
     ] {
         let o = run(&["completions", shell], "UTC");
-        assert_eq!(o.status.code(), Some(0), "{shell}: {}", text(&o.stderr));
-        let script = text(&o.stdout);
+        assert_eq!(o.code, Some(0), "{shell}: {}", o.stderr);
+        let script = o.stdout.clone();
         assert!(script.contains(marker), "{shell}:\n{script}");
         assert!(
             script.contains("instance-id"),
@@ -161,7 +136,7 @@ fn completions_for_every_shell() {
         );
     }
     let o = run(&["completions", "tcsh"], "UTC");
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.code, Some(2));
 }
 
 #[test]
@@ -169,7 +144,7 @@ fn man_pages_cover_the_program_and_every_subcommand() {
     let dir = std::env::temp_dir().join(format!("rds-backups-man-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let o = run(&["man-pages", "--out-dir", dir.to_str().unwrap()], "UTC");
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
     let read = |name: &str| {
         std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
     };
@@ -204,13 +179,7 @@ fn man_pages_cover_the_program_and_every_subcommand() {
 
 #[test]
 fn table_across_a_dst_change_gives_each_time_its_offset() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let server = rt
-        .block_on(MockServer::start(MockConfig::default()))
-        .unwrap();
+    let server = support::mock();
     server.insert_instance(
         "table-instance",
         &[
@@ -218,15 +187,9 @@ fn table_across_a_dst_change_gives_each_time_its_offset() {
             backup("summer", "s", "2026-07-15T12:00:00+0000"),
         ],
     );
-    let url = server.base_url();
-    let o = run(
+    let o = against(
+        &server,
         &[
-            "--endpoint",
-            url.as_str(),
-            "--project-id",
-            MOCK_PROJECT_ID,
-            "--auth-token",
-            MOCK_AUTH_TOKEN,
             "list",
             "--instance-id",
             "table-instance",
@@ -236,8 +199,8 @@ fn table_across_a_dst_change_gives_each_time_its_offset() {
         // US Eastern as a POSIX rule: no zone database needed.
         "EST5EDT,M3.2.0,M11.1.0",
     );
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    let table = text(&o.stdout);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    let table = o.stdout.clone();
     assert!(
         table.lines().next().unwrap().contains("BEGIN (local)"),
         "{table}"

@@ -1,67 +1,27 @@
 //! The real binary as scripts use it: CSV, dates alone, ids on stdin.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod support;
 
 use huaweicloud_rds_mock::{
-    Backup, Datastore, INSTANCE_EMPTY, INSTANCE_MYSQL, INSTANCE_SQLSERVER, MOCK_AUTH_TOKEN,
-    MOCK_PROJECT_ID, MockConfig, MockServer,
+    Backup, Datastore, INSTANCE_EMPTY, INSTANCE_MYSQL, INSTANCE_SQLSERVER, MockServer,
 };
 use serde_json::Value;
+use support::Run;
 
-const BIN: &str = env!("CARGO_BIN_EXE_rds-backups");
 const HEADER: &str =
     "id,name,instance_id,type,status,datastore_type,datastore_version,size,begin_time,end_time";
 
-/// The binary with a clean environment, loopback-only endpoints, `stdin`
-/// fed to it, and the zone `tz`.
-fn run(args: &[&str], stdin: &str, tz: &str) -> Output {
-    let mut child = Command::new(BIN)
+/// The binary in the zone `tz`, `stdin` fed to it.
+fn run(args: &[&str], stdin: &str, tz: &str) -> Run {
+    support::cli().args(args).env("TZ", tz).stdin(stdin).run()
+}
+
+fn against(server: &MockServer, args: &[&str], stdin: &str, tz: &str) -> Run {
+    support::against(server)
         .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", std::env::temp_dir())
         .env("TZ", tz)
-        .env("HUAWEICLOUD_SDK_METADATA_ENDPOINT", "http://127.0.0.1:9")
-        .env("HUAWEICLOUD_SDK_IAM_ENDPOINT", "http://127.0.0.1:9")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("rds-backups runs");
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.as_bytes()).unwrap();
-    drop(input);
-    child.wait_with_output().expect("rds-backups ends")
-}
-
-fn against(server: &MockServer, args: &[&str], stdin: &str, tz: &str) -> Output {
-    let url = server.base_url();
-    let mut all = vec![
-        "--endpoint",
-        url.as_str(),
-        "--project-id",
-        MOCK_PROJECT_ID,
-        "--auth-token",
-        MOCK_AUTH_TOKEN,
-    ];
-    all.extend_from_slice(args);
-    run(&all, stdin, tz)
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).expect("UTF-8")
-}
-
-fn mock() -> (tokio::runtime::Runtime, MockServer) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let server = rt
-        .block_on(MockServer::start(MockConfig::default()))
-        .unwrap();
-    (rt, server)
+        .stdin(stdin)
+        .run()
 }
 
 fn backup(id: &str, name: &str, kind: &str, status: &str, begin: &str) -> Backup {
@@ -114,7 +74,7 @@ fn parse_csv(input: &str) -> Vec<Vec<String>> {
 
 #[test]
 fn csv_has_the_header_quoting_and_the_json_values() {
-    let (_rt, server) = mock();
+    let server = support::mock();
     server.insert_instance(
         "csv-instance",
         &[
@@ -143,15 +103,15 @@ fn csv_has_the_header_quoting_and_the_json_values() {
     );
     let args = ["list", "--instance-id", "csv-instance", "--all", "--output"];
     let csv = against(&server, &[&args[..], &["csv"]].concat(), "", "UTC");
-    assert_eq!(csv.status.code(), Some(0), "{}", text(&csv.stderr));
-    let csv = text(&csv.stdout);
+    assert_eq!(csv.code, Some(0), "{}", csv.stderr);
+    let csv = csv.stdout;
     assert_eq!(csv.lines().next(), Some(HEADER));
     assert!(
         csv.contains("\nb1,\"nightly, \"\"full\"\"\",csv-instance,auto,COMPLETED,MySQL,8.0,2803,"),
         "{csv}"
     );
     let json = against(&server, &[&args[..], &["json"]].concat(), "", "UTC");
-    let json: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let json = json.json();
     let records = parse_csv(&csv);
     let columns: Vec<&str> = HEADER.split(',').collect();
     assert_eq!(records[0], columns);
@@ -190,13 +150,13 @@ fn csv_of_nothing_is_the_header_alone() {
         "",
         "UTC",
     );
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    assert_eq!(text(&o.stdout), format!("{HEADER}\n"));
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    assert_eq!(o.stdout, format!("{HEADER}\n"));
 }
 
 #[test]
 fn a_date_alone_is_local_midnight_with_the_local_offset() {
-    let (_rt, server) = mock();
+    let server = support::mock();
     for (tz, offset) in [("CST-8", "%2B0800"), ("EST5", "-0500")] {
         let o = against(
             &server,
@@ -214,7 +174,7 @@ fn a_date_alone_is_local_midnight_with_the_local_offset() {
             "",
             tz,
         );
-        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        assert_eq!(o.code, Some(0), "{}", o.stderr);
         let target = server.received().last().unwrap().target.clone();
         assert!(
             target.contains(&format!(
@@ -237,16 +197,12 @@ fn a_date_alone_is_local_midnight_with_the_local_offset() {
         "",
         "UTC",
     );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        text(&o.stderr).contains("no such day"),
-        "{}",
-        text(&o.stderr)
-    );
+    assert_eq!(o.code, Some(2));
+    assert!(o.stderr.contains("no such day"), "{}", o.stderr);
 }
 
-fn instance_ids(ndjson: &[u8]) -> Vec<String> {
-    text(ndjson)
+fn instance_ids(ndjson: &str) -> Vec<String> {
+    ndjson
         .lines()
         .map(|l| {
             serde_json::from_str::<Value>(l).unwrap()["instance_id"]
@@ -269,7 +225,7 @@ fn instance_ids_from_stdin_skip_comments_and_repeats() {
     ];
     let one = |id: &str| {
         let o = run(&[&list[..], &[id]].concat(), "", "UTC");
-        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        assert_eq!(o.code, Some(0), "{}", o.stderr);
         instance_ids(&o.stdout).len()
     };
     let (mysql, sqlserver) = (one(INSTANCE_MYSQL), one(INSTANCE_SQLSERVER));
@@ -277,7 +233,7 @@ fn instance_ids_from_stdin_skip_comments_and_repeats() {
         "# the fleet\n\n{INSTANCE_MYSQL}\n  {INSTANCE_SQLSERVER}  \n#{INSTANCE_SQLSERVER}\n{INSTANCE_MYSQL}\n"
     );
     let o = run(&[&list[..], &["-"]].concat(), &stdin, "UTC");
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
     let ids = instance_ids(&o.stdout);
     assert_eq!(ids.len(), mysql + sqlserver, "each instance listed once");
     assert!(
@@ -287,6 +243,6 @@ fn instance_ids_from_stdin_skip_comments_and_repeats() {
     assert!(ids[mysql..].iter().all(|i| i == INSTANCE_SQLSERVER));
 
     let o = run(&[&list[..], &["-"]].concat(), "# nothing here\n\n", "UTC");
-    assert_eq!(o.status.code(), Some(2), "no ids is a usage error");
+    assert_eq!(o.code, Some(2), "no ids is a usage error");
     assert!(o.stdout.is_empty());
 }

@@ -1,21 +1,25 @@
 //! What the real binary draws on a terminal: stderr on a pseudo-terminal
 //! opened here, read back byte for byte.
 
+mod support;
+
 use std::fs::File;
 use std::io::Read;
 use std::os::fd::OwnedFd;
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 use std::thread;
+use std::time::Duration;
 
 use huaweicloud_rds_mock::{
-    Backup, Datastore, INSTANCE_LARGE, INSTANCE_MYSQL, LARGE_INSTANCE_BACKUPS, MOCK_AUTH_TOKEN,
-    MOCK_PROJECT_ID, MockConfig, MockServer,
+    Backup, Datastore, INSTANCE_LARGE, INSTANCE_MYSQL, LARGE_INSTANCE_BACKUPS,
 };
 use rustix::fs::{Mode, OFlags};
 use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
 use rustix::termios::{Winsize, tcsetwinsize};
+use support::Run;
 
-const BIN: &str = env!("CARGO_BIN_EXE_rds-backups");
+/// A walk of the 10,000-backup instance, with room for a busy machine.
+const BUDGET: Duration = Duration::from_secs(10);
 
 /// A pseudo-terminal: the side the test reads, the side the binary writes.
 fn pty() -> (OwnedFd, OwnedFd) {
@@ -39,26 +43,26 @@ fn pty() -> (OwnedFd, OwnedFd) {
     (controller, user)
 }
 
-/// Run the binary with stderr on a terminal and stdout captured; returns
-/// the run and everything drawn on the terminal.
-fn run_on_terminal(args: &[&str], env: &[(&str, &str)]) -> (Output, String) {
-    let (controller, user) = pty();
-    let home = std::env::temp_dir().join(format!("rds-backups-terminal-{}", std::process::id()));
-    let mut command = Command::new(BIN);
-    command
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", &home)
+/// The binary with `args` and a terminal's environment; a test may add
+/// variables before [`on_terminal`] runs it.
+fn terminal(args: &[&str]) -> support::Cli {
+    support::cli()
         .env("TERM", "xterm-256color")
         .env("TZ", "UTC")
-        .env("HUAWEICLOUD_SDK_METADATA_ENDPOINT", "http://127.0.0.1:9")
-        .env("HUAWEICLOUD_SDK_IAM_ENDPOINT", "http://127.0.0.1:9")
-        .envs(env.iter().copied())
+        .args(args)
+        .budget(BUDGET)
+}
+
+/// Run with stderr on a terminal and stdout captured; returns the run (its
+/// `stderr` empty) and everything drawn on the terminal.
+fn on_terminal(cli: support::Cli) -> (Run, String) {
+    let (controller, user) = pty();
+    let (mut command, _home) = cli.command();
+    command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::from(user));
-    let child = command.spawn().expect("rds-backups runs");
+    let mut child = command.spawn().expect("rds-backups runs");
     // Only the child holds the terminal side now: reading ends when it exits.
     drop(command);
     let reader = thread::spawn(move || {
@@ -75,9 +79,24 @@ fn run_on_terminal(args: &[&str], env: &[(&str, &str)]) -> (Output, String) {
         }
         drawn
     });
-    let output = child.wait_with_output().expect("rds-backups ends");
+    let mut pipe = child.stdout.take().expect("stdout piped");
+    let stdout = thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        bytes
+    });
+    let code = support::wait_guarded(&mut child, BUDGET, "on a terminal");
+    let run = Run {
+        code,
+        stdout: String::from_utf8(stdout.join().expect("stdout")).expect("UTF-8 stdout"),
+        stderr: String::new(),
+    };
     let drawn = reader.join().expect("reader");
-    (output, String::from_utf8_lossy(&drawn).into_owned())
+    (run, String::from_utf8_lossy(&drawn).into_owned())
+}
+
+fn run_on_terminal(args: &[&str], env: &[(&str, &str)]) -> (Run, String) {
+    on_terminal(terminal(args).envs(env))
 }
 
 /// The screen text without escape sequences.
@@ -130,8 +149,8 @@ fn all_draws_one_bar_per_instance_then_clears_it() {
         ],
         &[],
     );
-    assert_eq!(o.status.code(), Some(0), "{drawn}");
-    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON on stdout");
+    assert_eq!(o.code, Some(0), "{drawn}");
+    let json = o.json();
     let listed = json["backups"].as_array().unwrap();
     let mysql = listed
         .iter()
@@ -174,12 +193,12 @@ fn errors_are_written_after_the_bar_is_cleared() {
         ],
         &[],
     );
-    assert_eq!(o.status.code(), Some(1), "{drawn}");
+    assert_eq!(o.code, Some(1), "{drawn}");
     let error = drawn.rfind("error:").expect("an error line");
     let last_clear = drawn.rfind("\u{1b}[2K").expect("the bar was cleared");
     assert!(last_clear < error, "{drawn:?}");
     assert!(!drawn[error..].contains("backups "), "{drawn:?}");
-    let lines = String::from_utf8(o.stdout).unwrap().lines().count();
+    let lines = o.stdout.lines().count();
     assert_eq!(
         lines, LARGE_INSTANCE_BACKUPS,
         "the first instance was listed"
@@ -188,30 +207,18 @@ fn errors_are_written_after_the_bar_is_cleared() {
 
 #[test]
 fn nothing_is_drawn_when_stderr_is_not_a_terminal() {
-    let o = Command::new(BIN)
-        .args([
-            "--mock",
-            "list",
-            "--instance-id",
-            INSTANCE_LARGE,
-            "--all",
-            "--output",
-            "ndjson",
-        ])
-        .env_clear()
-        .env("HOME", std::env::temp_dir())
-        .env("TERM", "xterm-256color")
-        .env("HUAWEICLOUD_SDK_METADATA_ENDPOINT", "http://127.0.0.1:9")
-        .env("HUAWEICLOUD_SDK_IAM_ENDPOINT", "http://127.0.0.1:9")
-        .stdin(Stdio::null())
-        .output()
-        .expect("rds-backups runs");
-    assert_eq!(o.status.code(), Some(0));
-    assert!(
-        o.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let args = [
+        "--mock",
+        "list",
+        "--instance-id",
+        INSTANCE_LARGE,
+        "--all",
+        "--output",
+        "ndjson",
+    ];
+    let o = terminal(&args).run();
+    o.assert_exit(0);
+    assert!(o.stderr.is_empty(), "{}", o.stderr);
 }
 
 fn verbose_run(env: &[(&str, &str)]) -> String {
@@ -227,7 +234,7 @@ fn verbose_run(env: &[(&str, &str)]) -> String {
         ],
         env,
     );
-    assert_eq!(o.status.code(), Some(0), "{drawn}");
+    assert_eq!(o.code, Some(0), "{drawn}");
     assert!(visible(&drawn).contains("DEBUG"), "logs drawn: {drawn:?}");
     drawn
 }
@@ -242,7 +249,7 @@ fn verbose_logs_are_coloured_on_a_terminal_unless_no_color() {
 #[test]
 fn usage_errors_honour_no_color() {
     let (o, coloured) = run_on_terminal(&["lsit"], &[]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.code, Some(2));
     assert!(
         visible(&coloured).contains("similar subcommand exists: 'list'"),
         "{coloured:?}"
@@ -252,7 +259,7 @@ fn usage_errors_honour_no_color() {
         "clap colours on a terminal: {coloured:?}"
     );
     let (o, plain) = run_on_terminal(&["lsit"], &[("NO_COLOR", "1")]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.code, Some(2));
     assert!(!plain.contains('\u{1b}'), "{plain:?}");
 }
 
@@ -278,47 +285,22 @@ fn backup(instance: &str, n: usize) -> Backup {
 
 #[test]
 fn many_instances_keep_the_screen_and_the_output_whole() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let server = rt
-        .block_on(MockServer::start(MockConfig::default()))
-        .unwrap();
+    let server = support::mock();
     let ids: Vec<String> = (1..=12).map(|i| format!("crowd-{i:02}")).collect();
     for id in &ids {
         server.insert_instance(id, &[backup(id, 1), backup(id, 2), backup(id, 3)]);
     }
-    let url = server.base_url();
-    let mut args = vec![
-        "--endpoint",
-        url.as_str(),
-        "--project-id",
-        MOCK_PROJECT_ID,
-        "--auth-token",
-        MOCK_AUTH_TOKEN,
-        "list",
-        "--all",
-        "--limit",
-        "1",
-        "--output",
-        "ndjson",
-    ];
+    let mut args = vec!["list", "--all", "--limit", "1", "--output", "ndjson"];
     for id in &ids {
         args.extend(["--instance-id", id.as_str()]);
     }
-    let (o, drawn) = run_on_terminal(&args, &[]);
-    assert_eq!(o.status.code(), Some(0), "{drawn}");
-    let listed: Vec<String> = String::from_utf8(o.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
+    let cli = support::against(&server)
+        .env("TERM", "xterm-256color")
+        .args(&args)
+        .budget(BUDGET);
+    let (o, drawn) = on_terminal(cli);
+    assert_eq!(o.code, Some(0), "{drawn}");
+    let listed = o.ndjson_ids();
     let expected: Vec<String> = ids
         .iter()
         .flat_map(|id| (1..=3).rev().map(move |n| format!("{id}-b{n}")))
