@@ -6,6 +6,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use huaweicloud_rds::Timestamp;
 use huaweicloud_rds::types::{BackupStatusFilter, BackupTypeFilter, Language};
 
+pub use crate::audit::args::{CheckArgs, SummaryArgs};
+use crate::duration::parse_duration;
+
 /// Headings that group the options in `--help`.
 pub mod heading {
     pub const CONNECTION: &str = "Connection";
@@ -41,7 +44,8 @@ Examples:
 /// starts the embedded mock service and uses its documented test credentials.
 ///
 /// Exit codes: 0 success; 2 invalid usage or value (nothing was sent); 1 any
-/// failure after a request was attempted.
+/// failure after a request was attempted; 3 (check only) an instance has no
+/// recent enough backup.
 #[derive(Debug, Parser)]
 #[command(name = "rds-backups", version, max_term_width = 100, after_long_help = EXAMPLES)]
 pub struct Cli {
@@ -127,6 +131,10 @@ pub enum Command {
     /// List backups of one or more instances
     #[command(after_long_help = EXAMPLES)]
     List(ListArgs),
+    /// Count, size and time span of each instance's backups
+    Summary(SummaryArgs),
+    /// Whether each instance has a recent enough COMPLETED backup (exit 3 when not)
+    Check(CheckArgs),
     /// Print a shell completion script to standard output
     Completions(CompletionsArgs),
 }
@@ -170,6 +178,12 @@ pub struct Filters {
     /// End of the time window (later than --begin-time); same forms
     #[arg(long, value_name = "T", requires = "begin_time", value_parser = crate::times::parse_time)]
     pub end_time: Option<Timestamp>,
+
+    /// Only backups begun in the last DURATION (90m, 24h, 7d, 2w): the window
+    /// ending now
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration,
+          conflicts_with_all = ["begin_time", "end_time"])]
+    pub since: Option<Duration>,
 }
 
 /// Options of `list`.

@@ -51,7 +51,7 @@ pub fn write_row(out: &mut impl Write, backup: &Backup) -> io::Result<()> {
 
 /// A field, quoted when it holds a comma, a quote or a line break, with
 /// quotes doubled (RFC 4180).
-fn push_field(line: &mut String, value: &str) {
+pub fn push_field(line: &mut String, value: &str) {
     if value.contains([',', '"', '\n', '\r']) {
         line.push('"');
         line.push_str(&value.replace('"', "\"\""));

@@ -1,7 +1,10 @@
 //! `rds-backups`: list Huawei Cloud RDS backups from the terminal.
 
 mod args;
+mod audit;
 mod csv;
+mod duration;
+mod filters;
 mod instances;
 mod man;
 mod output;
@@ -99,7 +102,7 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(run(invocation)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(failure) => {
             eprintln!("error: {}", failure.message);
             ExitCode::from(failure.code)
@@ -182,17 +185,28 @@ fn no_color() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
-async fn run(invocation: Invocation) -> Result<(), Failure> {
-    let list = match &invocation.cli.command {
-        Command::List(list) => list,
+/// Runs the subcommand; `Ok` carries the exit code of a run that reported
+/// its own outcome (`check`'s 3, an instance's error already printed).
+async fn run(invocation: Invocation) -> Result<u8, Failure> {
+    match &invocation.cli.command {
+        Command::List(list) => list_backups(&invocation, list).await.map(|()| 0),
+        Command::Summary(args) => audit::summary::run(&invocation, args).await,
+        Command::Check(args) => audit::check::run(&invocation, args).await,
         // Printed before the runtime starts.
-        Command::Completions(_) => return Ok(()),
-    };
+        Command::Completions(_) => Ok(0),
+    }
+}
+
+async fn list_backups(invocation: &Invocation, list: &ListArgs) -> Result<(), Failure> {
     let instance_ids = instances::resolve(&list.instances.instance_ids, io::stdin().lock())
         .map_err(Failure::usage)?;
-    let requests = requests(list, &instance_ids)?;
+    let requests = filters::requests(&instance_ids, &list.filters, |r| {
+        r.backup_id = list.backup_id.clone();
+        r.offset = list.offset;
+        r.limit = list.limit;
+    })?;
     // Keep the mock alive for the whole run.
-    let (client, _mock) = connect(&invocation).await?;
+    let (client, _mock) = connect(invocation).await?;
 
     let format = list.output.unwrap_or(if io::stdout().is_terminal() {
         Output::Table
@@ -211,25 +225,6 @@ async fn run(invocation: Invocation) -> Result<(), Failure> {
         }),
         Err(Stop::Api(e)) => Err(e.into()),
     }
-}
-
-/// One validated request per instance.
-fn requests(list: &ListArgs, instance_ids: &[String]) -> Result<Vec<ListBackups>, Failure> {
-    instance_ids
-        .iter()
-        .map(|id| {
-            let mut r = ListBackups::new(id.clone());
-            r.backup_id = list.backup_id.clone();
-            r.backup_type = list.filters.backup_type.map(Into::into);
-            r.status = list.filters.status.map(Into::into);
-            r.begin_time = list.filters.begin_time;
-            r.end_time = list.filters.end_time;
-            r.offset = list.offset;
-            r.limit = list.limit;
-            r.validate().map_err(Failure::from)?;
-            Ok(r)
-        })
-        .collect()
 }
 
 /// Build the client for the chosen target; with `--mock`, start the mock.

@@ -62,24 +62,36 @@ pub fn write_table(
         }
         rows.push(row);
     }
-    let columns = rows[0].len();
+    write_rows(out, &rows)?;
+    if backups.is_empty() {
+        writeln!(out, "(no backups)")?;
+    }
+    Ok(())
+}
+
+/// Rows (the header first) as columns aligned by display width, two spaces
+/// apart; a short row leaves its last columns empty.
+pub fn write_rows(out: &mut impl Write, rows: &[Vec<String>]) -> io::Result<()> {
+    let columns = rows.first().map_or(0, Vec::len);
     let widths: Vec<usize> = (0..columns)
-        .map(|c| rows.iter().map(|r| cell_width(&r[c])).max().unwrap_or(0))
+        .map(|c| {
+            rows.iter()
+                .map(|r| r.get(c).map_or(0, |cell| cell_width(cell)))
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
-    for row in &rows {
+    for row in rows {
         let mut line = String::new();
-        for (c, cell) in row.iter().enumerate() {
+        for (c, cell) in row.iter().take(columns).enumerate() {
             let cell = printable(cell);
             line.push_str(&cell);
-            if c + 1 < columns {
+            if c + 1 < columns.min(row.len()) {
                 let pad = widths[c] - cell.width() + 2;
                 line.extend(std::iter::repeat_n(' ', pad));
             }
         }
         writeln!(out, "{}", line.trim_end())?;
-    }
-    if backups.is_empty() {
-        writeln!(out, "(no backups)")?;
     }
     Ok(())
 }
