@@ -1,0 +1,696 @@
+//! `summary`, `check` and `--since`: the real binary against a mock started
+//! here, holding instances made at test time relative to now (fresh, stale,
+//! missing, failed-only, mixed offsets, a window of two pages) and erroring
+//! ones (a fault instance, an unknown instance).
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use huaweicloud_rds::Timestamp;
+use huaweicloud_rds_mock::data::{Backup, Datastore};
+use huaweicloud_rds_mock::faults::FAULT_500;
+use huaweicloud_rds_mock::{
+    MOCK_ACCESS_KEY, MOCK_PROJECT_ID, MOCK_SECRET_KEY, MockConfig, MockServer,
+};
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_rds-backups");
+
+const FRESH: &str = "audit-fresh";
+const OFFSETS: &str = "audit-mixed-offsets";
+const STALE: &str = "audit-stale";
+const MISSING: &str = "audit-no-backups";
+const FAILED_ONLY: &str = "audit-failed-only";
+const TWO_PAGES: &str = "audit-two-pages";
+const UNKNOWN: &str = "audit-unknown-instance";
+
+/// 26 hours, the documented example, in seconds.
+const MAX_AGE: i64 = 93_600;
+
+const HOUR: i64 = 3600;
+
+/// A mock holding the audit instances, and the runtime that serves it.
+struct Fixture {
+    _rt: tokio::runtime::Runtime,
+    server: MockServer,
+}
+
+fn now() -> i64 {
+    Timestamp::now(0)
+        .expect("a clock after 1970")
+        .unix_seconds()
+}
+
+/// `ago` seconds before now, written with `offset_minutes` as the service may.
+fn time_ago(ago: i64, offset_minutes: i16) -> String {
+    Timestamp::from_unix_seconds(now() - ago, offset_minutes)
+        .unwrap()
+        .to_string()
+}
+
+fn backup(instance: &str, id: &str, type_: &str, status: &str, begin: String) -> Backup {
+    Backup {
+        id: id.to_owned(),
+        name: format!("{instance}-{id}"),
+        backup_type: type_.to_owned(),
+        size: 1024,
+        status: status.to_owned(),
+        end_time: begin.clone(),
+        begin_time: begin,
+        datastore: Datastore {
+            engine: "MySQL".into(),
+            version: "8.0".into(),
+        },
+        databases: None,
+        associated_with_ddm: None,
+        min_data_volume_capacity_for_restore: None,
+        instance_id: instance.to_owned(),
+    }
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let server = rt
+            .block_on(MockServer::start(MockConfig::default()))
+            .unwrap();
+        let b = backup;
+        let beijing = 480;
+        server.insert_instance(
+            FRESH,
+            &[
+                b(
+                    FRESH,
+                    "fresh-auto",
+                    "auto",
+                    "COMPLETED",
+                    time_ago(2 * HOUR, beijing),
+                ),
+                // Newer, but not a completed full backup.
+                b(
+                    FRESH,
+                    "fresh-failed",
+                    "auto",
+                    "FAILED",
+                    time_ago(HOUR, beijing),
+                ),
+                b(
+                    FRESH,
+                    "fresh-incr",
+                    "incremental",
+                    "COMPLETED",
+                    time_ago(600, beijing),
+                ),
+                b(
+                    FRESH,
+                    "fresh-old",
+                    "manual",
+                    "COMPLETED",
+                    time_ago(30 * 24 * HOUR, beijing),
+                ),
+            ],
+        );
+        // In text, the +0800 time sorts after the `Z` one; as instants the
+        // `Z` one is two hours newer.
+        server.insert_instance(
+            OFFSETS,
+            &[
+                b(
+                    OFFSETS,
+                    "offsets-z",
+                    "manual",
+                    "COMPLETED",
+                    time_ago(HOUR, 0),
+                ),
+                b(
+                    OFFSETS,
+                    "offsets-cst",
+                    "auto",
+                    "COMPLETED",
+                    time_ago(3 * HOUR, beijing),
+                ),
+            ],
+        );
+        server.insert_instance(
+            STALE,
+            &[b(
+                STALE,
+                "stale-auto",
+                "auto",
+                "COMPLETED",
+                time_ago(3 * 24 * HOUR, beijing),
+            )],
+        );
+        server.insert_instance(MISSING, &[]);
+        server.insert_instance(
+            FAILED_ONLY,
+            &[
+                b(
+                    FAILED_ONLY,
+                    "failed-auto",
+                    "auto",
+                    "FAILED",
+                    time_ago(HOUR, beijing),
+                ),
+                b(
+                    FAILED_ONLY,
+                    "building-manual",
+                    "manual",
+                    "BUILDING",
+                    time_ago(600, beijing),
+                ),
+            ],
+        );
+        let many: Vec<Backup> = (0..150)
+            .map(|i| {
+                b(
+                    TWO_PAGES,
+                    &format!("page-{i:03}"),
+                    "auto",
+                    "COMPLETED",
+                    time_ago(HOUR + i * 60, beijing),
+                )
+            })
+            .collect();
+        server.insert_instance(TWO_PAGES, &many);
+        Fixture { _rt: rt, server }
+    }
+
+    /// Runs the binary against this mock with AK/SK from the environment, a
+    /// scratch HOME, and the metadata and IAM endpoints on a closed loopback port.
+    fn run(&self, args: &[&str]) -> Output {
+        let url = self.server.base_url();
+        let mut all = vec!["--endpoint", url.as_str(), "--max-attempts", "1"];
+        all.extend_from_slice(args);
+        Command::new(BIN)
+            .args(&all)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", scratch_home())
+            .env("HUAWEICLOUD_SDK_AK", MOCK_ACCESS_KEY)
+            .env("HUAWEICLOUD_SDK_SK", MOCK_SECRET_KEY)
+            .env("HUAWEICLOUD_SDK_PROJECT_ID", MOCK_PROJECT_ID)
+            .env("HUAWEICLOUD_SDK_METADATA_ENDPOINT", "http://127.0.0.1:1")
+            .env("HUAWEICLOUD_SDK_IAM_ENDPOINT", "http://127.0.0.1:1")
+            .stdin(Stdio::null())
+            .output()
+            .expect("rds-backups runs")
+    }
+
+    /// The decoded `name=value` of each query the mock received for `instance`.
+    fn queries(&self, instance: &str) -> Vec<Vec<(String, String)>> {
+        self.server
+            .received()
+            .into_iter()
+            .filter(|r| r.instance_id.as_deref() == Some(instance))
+            .map(|r| {
+                let query = r.target.split_once('?').map_or("", |(_, q)| q).to_owned();
+                query
+                    .split('&')
+                    .filter_map(|pair| pair.split_once('='))
+                    .map(|(k, v)| (k.to_owned(), decode(v)))
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+fn decode(value: &str) -> String {
+    value
+        .replace("%2B", "+")
+        .replace("%2b", "+")
+        .replace("%3A", ":")
+        .replace("%3a", ":")
+}
+
+fn param<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    query
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+fn scratch_home() -> PathBuf {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "rds-backups-audit-home-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("UTF-8 stdout")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(o), stderr(o)))
+}
+
+fn assert_exit(o: &Output, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(o),
+        stderr(o)
+    );
+}
+
+fn instance_args(ids: &[&'static str]) -> Vec<&'static str> {
+    ids.iter().flat_map(|id| ["--instance-id", *id]).collect()
+}
+
+fn check(f: &Fixture, ids: &[&'static str], extra: &[&str]) -> Output {
+    let mut args = vec!["check", "--max-age", "26h"];
+    args.extend(instance_args(ids));
+    args.extend_from_slice(extra);
+    f.run(&args)
+}
+
+fn instant(text: &str) -> i64 {
+    text.parse::<Timestamp>().unwrap().unix_seconds()
+}
+
+#[test]
+fn check_reports_every_state_and_an_error_wins_with_exit_1() {
+    let f = Fixture::new();
+    let ids = [
+        FRESH,
+        OFFSETS,
+        STALE,
+        MISSING,
+        FAILED_ONLY,
+        FAULT_500,
+        UNKNOWN,
+    ];
+    let o = check(&f, &ids, &["--output", "json"]);
+    assert_exit(&o, 1);
+    let v = json(&o);
+    assert_eq!(v["max_age_seconds"], MAX_AGE);
+    assert_eq!(v["kind"], "full");
+    let checked_at = v["checked_at"].as_str().unwrap();
+    assert!(checked_at.ends_with("+0800"), "{checked_at}");
+    let checked_at = instant(checked_at);
+
+    let entries = v["instances"].as_array().unwrap();
+    let order: Vec<&str> = entries
+        .iter()
+        .map(|e| e["instance_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, ids, "instances in the order given");
+    let entry = |id: &str| entries.iter().find(|e| e["instance_id"] == id).unwrap();
+
+    for (id, latest) in [(FRESH, "fresh-auto"), (OFFSETS, "offsets-z")] {
+        let e = entry(id);
+        assert_eq!(e["fresh"], true, "{e}");
+        assert_eq!(e["latest"]["id"], latest, "{e}");
+        assert_eq!(e["latest"]["status"], "COMPLETED");
+        assert!(e["error"].is_null());
+        let begin = instant(e["latest"]["begin_time"].as_str().unwrap());
+        assert_eq!(e["age_seconds"], checked_at - begin, "{e}");
+    }
+    for id in [STALE, MISSING, FAILED_ONLY] {
+        let e = entry(id);
+        assert_eq!(e["fresh"], false, "{e}");
+        assert!(e["latest"].is_null() && e["age_seconds"].is_null(), "{e}");
+        assert!(e["error"].is_null(), "{e}");
+    }
+    let fault = entry(FAULT_500);
+    assert_eq!(fault["fresh"], false);
+    assert!(fault["latest"].is_null() && fault["age_seconds"].is_null());
+    assert_eq!(fault["error"]["status"], 500);
+    assert_eq!(fault["error"]["error_code"], "DBS.108000");
+    assert!(fault["error"]["error_msg"].is_string());
+    assert!(fault["error"]["request_id"].is_string());
+    let unknown = entry(UNKNOWN);
+    assert_eq!(unknown["error"]["status"], 404);
+    assert_eq!(unknown["error"]["error_code"], "DBS.200823");
+
+    let err = stderr(&o);
+    assert!(err.contains(&format!("error: {FAULT_500}: ")), "{err}");
+    assert!(err.contains(&format!("error: {UNKNOWN}: ")), "{err}");
+}
+
+#[test]
+fn check_exits_3_when_one_is_stale_and_0_when_all_are_fresh() {
+    let f = Fixture::new();
+    for (ids, code) in [
+        (&[FRESH, STALE][..], 3),
+        (&[MISSING, FRESH][..], 3),
+        (&[FAILED_ONLY][..], 3),
+        (&[FRESH, OFFSETS, TWO_PAGES][..], 0),
+    ] {
+        let o = check(&f, ids, &["--output", "json"]);
+        assert_exit(&o, code);
+        assert_eq!(json(&o)["instances"].as_array().unwrap().len(), ids.len());
+        assert!(stderr(&o).is_empty(), "{ids:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn check_lists_only_the_window_a_page_or_two_per_instance() {
+    let f = Fixture::new();
+    let o = check(&f, &[FRESH, TWO_PAGES], &["--output", "json"]);
+    assert_exit(&o, 0);
+    let v = json(&o);
+    let two_pages = &v["instances"][1];
+    assert_eq!(two_pages["latest"]["id"], "page-000", "{two_pages}");
+
+    let fresh = f.queries(FRESH);
+    assert_eq!(fresh.len(), 1, "one request: {fresh:?}");
+    let q = &fresh[0];
+    let begin = param(q, "begin_time").expect("begin_time sent");
+    let end = param(q, "end_time").expect("end_time sent");
+    assert!(begin.ends_with("+0800") && end.ends_with("+0800"), "{q:?}");
+    assert_eq!(instant(end) - instant(begin), MAX_AGE);
+    assert_eq!(end, v["checked_at"], "the window ends at the check's time");
+    assert_eq!(
+        param(q, "backup_type"),
+        None,
+        "full is three types: none sent"
+    );
+
+    let pages = f.queries(TWO_PAGES);
+    assert_eq!(pages.len(), 2, "150 backups in the window: {pages:?}");
+    assert!(pages.iter().all(|q| param(q, "begin_time") == Some(begin)));
+}
+
+#[test]
+fn kind_selects_which_backups_count() {
+    let f = Fixture::new();
+    let o = check(&f, &[FRESH], &["--kind", "incremental", "--output", "json"]);
+    assert_exit(&o, 0);
+    let v = json(&o);
+    assert_eq!(v["kind"], "incremental");
+    assert_eq!(v["instances"][0]["latest"]["id"], "fresh-incr");
+    assert_eq!(
+        param(&f.queries(FRESH)[0], "backup_type"),
+        Some("incremental")
+    );
+
+    let o = check(
+        &f,
+        &[FRESH, OFFSETS],
+        &["--kind", "any", "--output", "json"],
+    );
+    assert_exit(&o, 0);
+    let v = json(&o);
+    assert_eq!(v["instances"][0]["latest"]["id"], "fresh-incr");
+    assert_eq!(v["instances"][1]["latest"]["id"], "offsets-z");
+
+    let o = check(&f, &[FAILED_ONLY], &["--kind", "any", "--output", "json"]);
+    assert_exit(&o, 3);
+}
+
+#[test]
+fn prometheus_output_has_the_documented_samples() {
+    let f = Fixture::new();
+    let o = check(
+        &f,
+        &[FRESH, MISSING, FAULT_500],
+        &["--output", "prometheus"],
+    );
+    assert_exit(&o, 1);
+    let text = stdout(&o);
+    let samples: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    let value = |prefix: &str| {
+        samples
+            .iter()
+            .find_map(|l| l.strip_prefix(prefix))
+            .map(|v| v.trim().parse::<i64>().unwrap())
+    };
+    let fresh = format!("{{instance_id=\"{FRESH}\",kind=\"full\"}}");
+    let missing = format!("{{instance_id=\"{MISSING}\",kind=\"full\"}}");
+    assert_eq!(value(&format!("rds_backup_fresh{fresh}")), Some(1));
+    assert_eq!(value(&format!("rds_backup_fresh{missing}")), Some(0));
+    let ts = value(&format!(
+        "rds_backup_latest_completed_begin_timestamp_seconds{fresh}"
+    ));
+    let age = value(&format!("rds_backup_age_seconds{fresh}")).unwrap();
+    assert!(ts.unwrap() + age <= now() && age >= 2 * HOUR, "{text}");
+    assert_eq!(
+        value(&format!(
+            "rds_backup_check_success{{instance_id=\"{FAULT_500}\"}}"
+        )),
+        Some(0)
+    );
+    assert_eq!(
+        value(&format!(
+            "rds_backup_check_success{{instance_id=\"{MISSING}\"}}"
+        )),
+        Some(1)
+    );
+    // None in the window: no timestamp, no age. Not checked: nothing else.
+    assert!(
+        !samples
+            .iter()
+            .any(|l| l.contains(MISSING) && l.contains("_seconds"))
+    );
+    assert_eq!(samples.iter().filter(|l| l.contains(FAULT_500)).count(), 1);
+    for name in [
+        "rds_backup_fresh",
+        "rds_backup_latest_completed_begin_timestamp_seconds",
+        "rds_backup_age_seconds",
+        "rds_backup_check_success",
+    ] {
+        assert!(text.contains(&format!("# HELP {name} ")), "{name}");
+        assert!(text.contains(&format!("# TYPE {name} gauge\n")), "{name}");
+    }
+}
+
+#[test]
+fn check_table_says_fresh_stale_or_error() {
+    let f = Fixture::new();
+    let o = check(&f, &[FRESH, STALE, FAULT_500], &["--output", "table"]);
+    assert_exit(&o, 1);
+    let text = stdout(&o);
+    let row = |id: &str| text.lines().find(|l| l.starts_with(id)).unwrap().to_owned();
+    assert!(text.starts_with("INSTANCE"), "{text}");
+    let fresh = row(FRESH);
+    assert!(fresh.contains(" fresh ") && fresh.contains("fresh-auto") && fresh.contains(" 2h "));
+    assert!(row(STALE).contains(" STALE "), "{text}");
+    assert!(row(FAULT_500).contains(" ERROR "), "{text}");
+}
+
+#[test]
+fn summary_json_counts_every_page_with_nulls_for_none() {
+    let f = Fixture::new();
+    let mut args = vec!["summary", "--output", "json"];
+    args.extend(instance_args(&[TWO_PAGES, FRESH, MISSING, OFFSETS]));
+    let o = f.run(&args);
+    assert_exit(&o, 0);
+    let v = json(&o);
+    let s = v["instances"].as_array().unwrap();
+    assert_eq!(s.len(), 4);
+
+    assert_eq!(s[0]["instance_id"], TWO_PAGES);
+    assert_eq!(s[0]["backups"], 150);
+    assert_eq!(s[0]["size"], 150 * 1024);
+    assert_eq!(s[0]["latest_completed"]["id"], "page-000");
+    assert_eq!(f.queries(TWO_PAGES).len(), 2, "every page walked");
+
+    let fresh = &s[1];
+    assert_eq!(fresh["backups"], 4);
+    assert_eq!(
+        fresh["by_status"],
+        serde_json::json!({"COMPLETED": 3, "FAILED": 1})
+    );
+    assert_eq!(
+        fresh["by_type"],
+        serde_json::json!({"auto": 2, "incremental": 1, "manual": 1})
+    );
+    // The newest COMPLETED of any type, and the time span of all of them.
+    assert_eq!(fresh["latest_completed"]["id"], "fresh-incr");
+    let first = fresh["first_begin_time"].as_str().unwrap();
+    assert!(first.ends_with("+0800"), "times keep the service's form");
+    assert!(instant(first) <= now() - 30 * 24 * HOUR);
+    assert_eq!(
+        fresh["last_begin_time"],
+        fresh["latest_completed"]["begin_time"]
+    );
+
+    let missing = &s[2];
+    assert_eq!(missing["backups"], 0);
+    assert_eq!(missing["size"], 0);
+    assert_eq!(missing["by_status"], serde_json::json!({}));
+    for key in ["first_begin_time", "last_begin_time", "latest_completed"] {
+        assert!(missing[key].is_null(), "{key}: {missing}");
+    }
+
+    let offsets = &s[3];
+    assert_eq!(offsets["latest_completed"]["id"], "offsets-z");
+    let last = offsets["last_begin_time"].as_str().unwrap();
+    assert!(last.ends_with("+0000"), "the `Z` time is the last: {last}");
+}
+
+#[test]
+fn summary_csv_and_table_have_one_row_per_instance() {
+    let f = Fixture::new();
+    let mut args = vec!["summary", "--output", "csv"];
+    args.extend(instance_args(&[FRESH, MISSING]));
+    let o = f.run(&args);
+    assert_exit(&o, 0);
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "instance_id,backups,size,by_status,by_type,first_begin_time,last_begin_time,latest_completed_id,latest_completed_begin_time"
+    );
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[1].starts_with(&format!(
+        "{FRESH},4,4096,COMPLETED=3;FAILED=1,auto=2;incremental=1;manual=1,"
+    )));
+    assert_eq!(lines[2], format!("{MISSING},0,0,,,,,,"));
+
+    let mut args = vec!["summary", "--output", "table"];
+    args.extend(instance_args(&[FRESH, MISSING]));
+    let o = f.run(&args);
+    assert_exit(&o, 0);
+    let text = stdout(&o);
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(text.lines().nth(1).unwrap().contains("4.0 MB"), "{text}");
+}
+
+#[test]
+fn summary_with_an_instance_that_fails_prints_nothing_and_exits_1() {
+    let f = Fixture::new();
+    let mut args = vec!["summary", "--output", "json"];
+    args.extend(instance_args(&[FRESH, FAULT_500]));
+    let o = f.run(&args);
+    assert_exit(&o, 1);
+    assert!(o.stdout.is_empty(), "{}", stdout(&o));
+    let last = stderr(&o).lines().last().unwrap_or("").to_owned();
+    assert!(
+        last.starts_with(&format!("error: {FAULT_500}: HTTP 500")),
+        "{last}"
+    );
+}
+
+#[test]
+fn since_sends_the_window_ending_now_for_list_and_summary() {
+    let f = Fixture::new();
+    let o = f.run(&[
+        "list",
+        "--instance-id",
+        FRESH,
+        "--since",
+        "90m",
+        "--output",
+        "json",
+    ]);
+    assert_exit(&o, 0);
+    let ids: Vec<String> = json(&o)["backups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids, ["fresh-incr", "fresh-failed"]);
+    let q = &f.queries(FRESH)[0];
+    let (begin, end) = (
+        param(q, "begin_time").unwrap(),
+        param(q, "end_time").unwrap(),
+    );
+    assert!(begin.ends_with("+0800") && end.ends_with("+0800"), "{q:?}");
+    assert_eq!(instant(end) - instant(begin), 90 * 60);
+    assert!(
+        (instant(end) - now()).abs() < 600,
+        "the window ends now: {end}"
+    );
+
+    f.server.reset();
+    let o = f.run(&[
+        "summary",
+        "--instance-id",
+        FRESH,
+        "--since",
+        "7d",
+        "--output",
+        "json",
+    ]);
+    assert_exit(&o, 0);
+    assert_eq!(
+        json(&o)["instances"][0]["backups"],
+        3,
+        "the 30-day-old one is out"
+    );
+    let q = &f.queries(FRESH)[0];
+    let (begin, end) = (
+        param(q, "begin_time").unwrap(),
+        param(q, "end_time").unwrap(),
+    );
+    assert_eq!(instant(end) - instant(begin), 7 * 24 * HOUR);
+}
+
+#[test]
+fn since_with_an_explicit_window_or_a_bad_duration_exits_2_and_sends_nothing() {
+    let f = Fixture::new();
+    let t = "2026-01-01T00:00:00+0800";
+    let cases: [&[&str]; 7] = [
+        &[
+            "list",
+            "--instance-id",
+            FRESH,
+            "--since",
+            "1d",
+            "--begin-time",
+            t,
+            "--end-time",
+            t,
+        ],
+        &[
+            "summary",
+            "--instance-id",
+            FRESH,
+            "--since",
+            "1d",
+            "--begin-time",
+            t,
+            "--end-time",
+            t,
+        ],
+        &[
+            "list",
+            "--instance-id",
+            FRESH,
+            "--since",
+            "1d",
+            "--end-time",
+            t,
+        ],
+        &["list", "--instance-id", FRESH, "--since", "1y"],
+        &["summary", "--instance-id", FRESH, "--since", "0h"],
+        &["check", "--instance-id", FRESH, "--max-age", "soon"],
+        &[
+            "check",
+            "--instance-id",
+            FRESH,
+            "--max-age",
+            "1d",
+            "--kind",
+            "differential",
+        ],
+    ];
+    for args in cases {
+        let o = f.run(args);
+        assert_exit(&o, 2);
+        assert!(stderr(&o).contains("error:"), "{args:?}: {}", stderr(&o));
+    }
+    let o = f.run(&["check", "--instance-id", FRESH]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("--max-age"), "{}", stderr(&o));
+    assert_eq!(f.server.total_requests(), 0, "nothing was sent");
+}
