@@ -8,11 +8,13 @@ mod codegen;
 mod docs;
 mod fuzz;
 mod man;
+mod metrics_check;
 mod process;
 mod sdk_signer;
 mod spec_check;
 mod stress;
 mod tools;
+mod venv;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,6 +36,9 @@ commands:
   sdk-sign-check  capture the client's requests off the wire and require the official
                   Python SDK's Signer to produce the same Authorization (needs python3;
                   installs the SDK into target/sdk-venv)
+  metrics-check   parse the Prometheus output of `rds-backups check` with the official
+                  prometheus_client parser and hold it to the JSON report (needs
+                  python3; installs prometheus-client into target/prometheus-venv)
   docs            build the single-page HTML API reference, which works offline,
                   into target/api-docs/index.html (Redocly build-docs; needs node)
   spec-check [--planted] [--require-all] [--only ID,...]
@@ -64,6 +69,7 @@ fn main() -> ExitCode {
         ["gen", "--check"] => codegen::run(&workspace_root(), codegen::Mode::Check),
         ["sdk-sign-check"] => sdk_signer::run(&workspace_root()),
         ["docs"] => docs::run(&workspace_root()),
+        ["metrics-check"] => metrics_check::run(&workspace_root()),
         ["spec-check", rest @ ..] => spec_check::run(&workspace_root(), rest),
         ["fuzz", rest @ ..] => fuzz::run(&workspace_root(), rest),
         ["stress", rest @ ..] => stress::run(&workspace_root(), rest),

@@ -11,15 +11,14 @@
 //! The venv lives in `target/sdk-venv` and is reused while its stamp matches;
 //! the SDK writes `~/.huaweicloud` on import, so `HOME` points into it.
 
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use crate::venv::{run_step, target_dir};
 
 /// What gets installed; `huaweicloudsdkrds` pins `huaweicloudsdkcore`, which holds the signer.
 const SDK_REQUIREMENT: &str = "huaweicloudsdkrds==3.1.219";
 const SCRIPT: &str = "xtask/python/official_signer.py";
-/// Written last, after a successful install: its content says what is installed.
-const STAMP: &str = "xtask-stamp";
 
 /// The venv with the official SDK, installed on first use (also used by `cargo xtask bench`).
 #[derive(Debug)]
@@ -33,8 +32,7 @@ pub struct OfficialSdk {
 /// `target/sdk-venv`, with the SDK installed unless its stamp says it is there.
 pub fn official_sdk(root: &Path) -> Result<OfficialSdk, String> {
     let venv = target_dir(root).join("sdk-venv");
-    let python = venv_python(&venv);
-    ensure_venv(&venv, &python)?;
+    let python = crate::venv::ensure(&venv, SDK_REQUIREMENT, "huaweicloudsdkcore.signer.signer")?;
     let home = venv.join("home");
     std::fs::create_dir_all(&home).map_err(|e| format!("cannot create {}: {e}", home.display()))?;
     Ok(OfficialSdk { python, home })
@@ -75,90 +73,4 @@ pub fn run(root: &Path) -> Result<(), String> {
         .env("PYTHONDONTWRITEBYTECODE", "1");
     run_step("signing them again with the official SDK", &mut check)
         .map_err(|e| format!("{e}\nthe official SDK does not sign what the client sent"))
-}
-
-/// Create the venv and install the SDK unless the stamp says it is there
-/// and the interpreter can still import the signer.
-fn ensure_venv(venv: &Path, python: &Path) -> Result<(), String> {
-    let stamp = venv.join(STAMP);
-    let want = format!("{SDK_REQUIREMENT}\n");
-    if std::fs::read_to_string(&stamp).is_ok_and(|have| have == want)
-        && Command::new(python)
-            .args(["-c", "import huaweicloudsdkcore.signer.signer"])
-            .env("PYTHONNOUSERSITE", "1")
-            .output()
-            .is_ok_and(|out| out.status.success())
-    {
-        return Ok(());
-    }
-
-    let version = Command::new("python3").arg("--version").output();
-    match version {
-        Ok(out) if out.status.success() => {}
-        Ok(out) => {
-            return Err(format!(
-                "`python3 --version` failed ({}); Python 3 is needed to run the official SDK",
-                out.status
-            ));
-        }
-        Err(e) => {
-            return Err(format!(
-                "python3 not found ({e}); Python 3 with the venv module is needed \
-                 to install and run the official SDK"
-            ));
-        }
-    }
-
-    println!("installing {SDK_REQUIREMENT} into {}", venv.display());
-    if venv.exists() {
-        std::fs::remove_dir_all(venv)
-            .map_err(|e| format!("cannot remove the stale {}: {e}", venv.display()))?;
-    }
-    run_step(
-        "creating the venv (on Debian this needs python3-venv)",
-        Command::new("python3").args([OsStr::new("-m"), "venv".as_ref(), venv.as_os_str()]),
-    )?;
-    run_step(
-        "installing the official SDK",
-        Command::new(python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--disable-pip-version-check",
-                "--no-input",
-            ])
-            .args(["--quiet", SDK_REQUIREMENT])
-            .env("PYTHONNOUSERSITE", "1"),
-    )?;
-    std::fs::write(&stamp, want).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
-}
-
-/// Run a command with inherited output; name the step when it fails.
-fn run_step(what: &str, command: &mut Command) -> Result<(), String> {
-    let program = command.get_program().to_string_lossy().into_owned();
-    let status = command
-        .status()
-        .map_err(|e| format!("{what}: cannot run {program}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{what}: {program} failed ({status})"))
-    }
-}
-
-/// Cargo's target directory: `CARGO_TARGET_DIR` when set, else `target/`.
-fn target_dir(root: &Path) -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => root.join(dir),
-        None => root.join("target"),
-    }
-}
-
-fn venv_python(venv: &Path) -> PathBuf {
-    if cfg!(windows) {
-        venv.join("Scripts").join("python.exe")
-    } else {
-        venv.join("bin").join("python")
-    }
 }
