@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use huaweicloud_rds::Timestamp;
 use huaweicloud_rds::types::{BackupStatusFilter, BackupTypeFilter, Language};
 
-pub use crate::audit::args::{CheckArgs, SummaryArgs};
+pub use crate::audit::args::{CHECK_EXAMPLES, CheckArgs, SUMMARY_EXAMPLES, SummaryArgs};
 use crate::duration::parse_duration;
 
 /// Headings that group the options in `--help`.
@@ -132,8 +132,10 @@ pub enum Command {
     #[command(after_long_help = EXAMPLES)]
     List(ListArgs),
     /// Count, size and time span of each instance's backups
+    #[command(after_long_help = SUMMARY_EXAMPLES)]
     Summary(SummaryArgs),
     /// Whether each instance has a recent enough COMPLETED backup (exit 3 when not)
+    #[command(after_long_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
     /// Print a shell completion script to standard output
     Completions(CompletionsArgs),

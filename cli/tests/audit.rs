@@ -694,3 +694,27 @@ fn since_with_an_explicit_window_or_a_bad_duration_exits_2_and_sends_nothing() {
     assert!(stderr(&o).contains("--max-age"), "{}", stderr(&o));
     assert_eq!(f.server.total_requests(), 0, "nothing was sent");
 }
+
+#[test]
+fn long_help_of_summary_and_check_ends_with_examples() {
+    let f = Fixture::new();
+    for (command, example) in [
+        (
+            "summary",
+            "rds-backups summary --instance-id - --since 7d --output csv",
+        ),
+        (
+            "check",
+            "rds-backups check --instance-id ID1 --instance-id ID2 --max-age 26h",
+        ),
+    ] {
+        let o = f.run(&[command, "--help"]);
+        assert_exit(&o, 0);
+        let text = stdout(&o);
+        assert!(
+            text.contains("Examples:") && text.contains(example),
+            "{text}"
+        );
+        assert!(text.contains("--since") == (command == "summary"), "{text}");
+    }
+}

@@ -7,6 +7,25 @@ use clap::{Args, ValueEnum};
 use crate::args::{Filters, Instances, heading};
 use crate::duration::parse_duration;
 
+/// Shown at the end of `summary --help`.
+pub const SUMMARY_EXAMPLES: &str = "\
+Examples:
+  # Counts, sizes and the latest completed backup of two instances
+  rds-backups summary --instance-id ID1 --instance-id ID2
+
+  # The last week of many instances, ids read from a file, as CSV
+  rds-backups summary --instance-id - --since 7d --output csv < instances.txt";
+
+/// Shown at the end of `check --help`.
+pub const CHECK_EXAMPLES: &str = "\
+Examples:
+  # Exit 0 when every instance has a completed full backup begun in the last 26 hours
+  rds-backups check --instance-id ID1 --instance-id ID2 --max-age 26h
+
+  # For node_exporter's textfile collector (exit 3: stale, 1: an instance failed)
+  rds-backups check --instance-id - --max-age 26h --output prometheus < instances.txt \\
+      > rds_backups.prom.tmp; mv rds_backups.prom.tmp rds_backups.prom";
+
 /// Options of `summary`.
 #[derive(Debug, Args)]
 pub struct SummaryArgs {
