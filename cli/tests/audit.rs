@@ -8,7 +8,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use huaweicloud_rds::Timestamp;
-use huaweicloud_rds_mock::data::{Backup, Datastore};
+use huaweicloud_rds_mock::data::Backup;
 use huaweicloud_rds_mock::faults::FAULT_500;
 use huaweicloud_rds_mock::{
     MOCK_ACCESS_KEY, MOCK_PROJECT_ID, MOCK_SECRET_KEY, MockConfig, MockServer,
@@ -49,24 +49,15 @@ fn time_ago(ago: i64, offset_minutes: i16) -> String {
         .to_string()
 }
 
+/// A backup as the mock stores it (built from its JSON form, as the service
+/// writes it).
 fn backup(instance: &str, id: &str, type_: &str, status: &str, begin: String) -> Backup {
-    Backup {
-        id: id.to_owned(),
-        name: format!("{instance}-{id}"),
-        backup_type: type_.to_owned(),
-        size: 1024,
-        status: status.to_owned(),
-        end_time: begin.clone(),
-        begin_time: begin,
-        datastore: Datastore {
-            engine: "MySQL".into(),
-            version: "8.0".into(),
-        },
-        databases: None,
-        associated_with_ddm: None,
-        min_data_volume_capacity_for_restore: None,
-        instance_id: instance.to_owned(),
-    }
+    serde_json::from_value(serde_json::json!({
+        "id": id, "name": format!("{instance}-{id}"), "type": type_, "size": 1024,
+        "status": status, "begin_time": begin, "end_time": begin,
+        "datastore": {"type": "MySQL", "version": "8.0"}, "instance_id": instance
+    }))
+    .expect("a well-formed backup")
 }
 
 impl Fixture {

@@ -24,8 +24,9 @@ pub trait Tally: Send + 'static {
 /// Walks each request to its end into its tally. The results are in the
 /// order of `jobs`; an error ends that instance's walk only.
 ///
-/// The client's multi-instance stream interleaves no errors with instance
-/// ids, so each instance gets its own walk and its own result here.
+/// The client's multi-instance stream does not say which instance an error
+/// belongs to (an instance without backups yields nothing), so each instance
+/// gets its own walk and its own result here.
 pub async fn tally_each<T: Tally>(
     client: &RdsClient,
     jobs: Vec<(ListBackups, T)>,
