@@ -709,3 +709,40 @@ fn long_help_of_summary_and_check_ends_with_examples() {
         assert!(text.contains("--since") == (command == "summary"), "{text}");
     }
 }
+
+#[test]
+fn many_instances_are_reported_in_the_order_given() {
+    let f = Fixture::new();
+    let ids: Vec<String> = (0..24).map(|i| format!("audit-many-{i:02}")).collect();
+    for (i, id) in ids.iter().enumerate() {
+        // Every third one has no backup; the others one begun i minutes ago.
+        let backups = if i % 3 == 0 {
+            vec![]
+        } else {
+            vec![backup(
+                id,
+                &format!("b-{i:02}"),
+                "auto",
+                "COMPLETED",
+                time_ago(i as i64 * 60, 480),
+            )]
+        };
+        f.server.insert_instance(id, &backups);
+    }
+    let mut args = vec!["check", "--max-age", "2h", "--output", "json"];
+    for id in &ids {
+        args.extend(["--instance-id", id.as_str()]);
+    }
+    let o = f.run(&args);
+    assert_exit(&o, 3);
+    let v = json(&o);
+    let entries = v["instances"].as_array().unwrap();
+    assert_eq!(entries.len(), ids.len());
+    for (i, (entry, id)) in entries.iter().zip(&ids).enumerate() {
+        assert_eq!(entry["instance_id"], id.as_str());
+        assert_eq!(entry["fresh"], i % 3 != 0, "{entry}");
+        if i % 3 != 0 {
+            assert_eq!(entry["latest"]["id"], format!("b-{i:02}"));
+        }
+    }
+}
