@@ -3,9 +3,7 @@
 //! missing, failed-only, mixed offsets, a window of two pages) and erroring
 //! ones (a fault instance, an unknown instance).
 
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
+mod support;
 
 use huaweicloud_rds::Timestamp;
 use huaweicloud_rds_mock::data::Backup;
@@ -13,9 +11,8 @@ use huaweicloud_rds_mock::faults::FAULT_500;
 use huaweicloud_rds_mock::{
     MOCK_ACCESS_KEY, MOCK_PROJECT_ID, MOCK_SECRET_KEY, MockConfig, MockServer,
 };
-use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_rds-backups");
+use support::Run;
 
 const FRESH: &str = "audit-fresh";
 const OFFSETS: &str = "audit-mixed-offsets";
@@ -30,9 +27,8 @@ const MAX_AGE: i64 = 93_600;
 
 const HOUR: i64 = 3600;
 
-/// A mock holding the audit instances, and the runtime that serves it.
+/// A mock holding the audit instances.
 struct Fixture {
-    _rt: tokio::runtime::Runtime,
     server: MockServer,
 }
 
@@ -62,14 +58,7 @@ fn backup(instance: &str, id: &str, type_: &str, status: &str, begin: String) ->
 
 impl Fixture {
     fn new() -> Fixture {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let server = rt
-            .block_on(MockServer::start(MockConfig::default()))
-            .unwrap();
+        let server = support::mock_with(MockConfig::default());
         let b = backup;
         let beijing = 480;
         server.insert_instance(
@@ -169,28 +158,19 @@ impl Fixture {
             })
             .collect();
         server.insert_instance(TWO_PAGES, &many);
-        Fixture { _rt: rt, server }
+        Fixture { server }
     }
 
-    /// Runs the binary against this mock with AK/SK from the environment, a
-    /// scratch HOME, and the metadata and IAM endpoints on a closed loopback port.
-    fn run(&self, args: &[&str]) -> Output {
-        let url = self.server.base_url();
-        let mut all = vec!["--endpoint", url.as_str(), "--max-attempts", "1"];
-        all.extend_from_slice(args);
-        Command::new(BIN)
-            .args(&all)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", scratch_home())
+    /// Runs the binary against this mock with AK/SK from the environment (the
+    /// shared runner sets HOME and the metadata and IAM endpoints).
+    fn run(&self, args: &[&str]) -> Run {
+        support::cli()
+            .args(["--endpoint", &self.server.base_url(), "--max-attempts", "1"])
+            .args(args)
             .env("HUAWEICLOUD_SDK_AK", MOCK_ACCESS_KEY)
             .env("HUAWEICLOUD_SDK_SK", MOCK_SECRET_KEY)
             .env("HUAWEICLOUD_SDK_PROJECT_ID", MOCK_PROJECT_ID)
-            .env("HUAWEICLOUD_SDK_METADATA_ENDPOINT", "http://127.0.0.1:1")
-            .env("HUAWEICLOUD_SDK_IAM_ENDPOINT", "http://127.0.0.1:1")
-            .stdin(Stdio::null())
-            .output()
-            .expect("rds-backups runs")
+            .run()
     }
 
     /// The decoded `name=value` of each query the mock received for `instance`.
@@ -226,45 +206,11 @@ fn param<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-fn scratch_home() -> PathBuf {
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "rds-backups-audit-home-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("UTF-8 stdout")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(o), stderr(o)))
-}
-
-fn assert_exit(o: &Output, code: i32) {
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        stdout(o),
-        stderr(o)
-    );
-}
-
 fn instance_args(ids: &[&'static str]) -> Vec<&'static str> {
     ids.iter().flat_map(|id| ["--instance-id", *id]).collect()
 }
 
-fn check(f: &Fixture, ids: &[&'static str], extra: &[&str]) -> Output {
+fn check(f: &Fixture, ids: &[&'static str], extra: &[&str]) -> Run {
     let mut args = vec!["check", "--max-age", "26h"];
     args.extend(instance_args(ids));
     args.extend_from_slice(extra);
@@ -288,8 +234,8 @@ fn check_reports_every_state_and_an_error_wins_with_exit_1() {
         UNKNOWN,
     ];
     let o = check(&f, &ids, &["--output", "json"]);
-    assert_exit(&o, 1);
-    let v = json(&o);
+    o.assert_exit(1);
+    let v = o.json();
     assert_eq!(v["max_age_seconds"], MAX_AGE);
     assert_eq!(v["kind"], "full");
     let checked_at = v["checked_at"].as_str().unwrap();
@@ -330,7 +276,7 @@ fn check_reports_every_state_and_an_error_wins_with_exit_1() {
     assert_eq!(unknown["error"]["status"], 404);
     assert_eq!(unknown["error"]["error_code"], "DBS.200823");
 
-    let err = stderr(&o);
+    let err = &o.stderr;
     assert!(err.contains(&format!("error: {FAULT_500}: ")), "{err}");
     assert!(err.contains(&format!("error: {UNKNOWN}: ")), "{err}");
 }
@@ -345,9 +291,9 @@ fn check_exits_3_when_one_is_stale_and_0_when_all_are_fresh() {
         (&[FRESH, OFFSETS, TWO_PAGES][..], 0),
     ] {
         let o = check(&f, ids, &["--output", "json"]);
-        assert_exit(&o, code);
-        assert_eq!(json(&o)["instances"].as_array().unwrap().len(), ids.len());
-        assert!(stderr(&o).is_empty(), "{ids:?}: {}", stderr(&o));
+        o.assert_exit(code);
+        assert_eq!(o.json()["instances"].as_array().unwrap().len(), ids.len());
+        assert!(o.stderr.is_empty(), "{ids:?}: {}", o.stderr);
     }
 }
 
@@ -355,8 +301,8 @@ fn check_exits_3_when_one_is_stale_and_0_when_all_are_fresh() {
 fn check_lists_only_the_window_a_page_or_two_per_instance() {
     let f = Fixture::new();
     let o = check(&f, &[FRESH, TWO_PAGES], &["--output", "json"]);
-    assert_exit(&o, 0);
-    let v = json(&o);
+    o.assert_exit(0);
+    let v = o.json();
     let two_pages = &v["instances"][1];
     assert_eq!(two_pages["latest"]["id"], "page-000", "{two_pages}");
 
@@ -383,8 +329,8 @@ fn check_lists_only_the_window_a_page_or_two_per_instance() {
 fn kind_selects_which_backups_count() {
     let f = Fixture::new();
     let o = check(&f, &[FRESH], &["--kind", "incremental", "--output", "json"]);
-    assert_exit(&o, 0);
-    let v = json(&o);
+    o.assert_exit(0);
+    let v = o.json();
     assert_eq!(v["kind"], "incremental");
     assert_eq!(v["instances"][0]["latest"]["id"], "fresh-incr");
     assert_eq!(
@@ -397,13 +343,13 @@ fn kind_selects_which_backups_count() {
         &[FRESH, OFFSETS],
         &["--kind", "any", "--output", "json"],
     );
-    assert_exit(&o, 0);
-    let v = json(&o);
+    o.assert_exit(0);
+    let v = o.json();
     assert_eq!(v["instances"][0]["latest"]["id"], "fresh-incr");
     assert_eq!(v["instances"][1]["latest"]["id"], "offsets-z");
 
     let o = check(&f, &[FAILED_ONLY], &["--kind", "any", "--output", "json"]);
-    assert_exit(&o, 3);
+    o.assert_exit(3);
 }
 
 #[test]
@@ -414,8 +360,8 @@ fn prometheus_output_has_the_documented_samples() {
         &[FRESH, MISSING, FAULT_500],
         &["--output", "prometheus"],
     );
-    assert_exit(&o, 1);
-    let text = stdout(&o);
+    o.assert_exit(1);
+    let text = &o.stdout;
     let samples: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
     let value = |prefix: &str| {
         samples
@@ -466,8 +412,8 @@ fn prometheus_output_has_the_documented_samples() {
 fn check_table_says_fresh_stale_or_error() {
     let f = Fixture::new();
     let o = check(&f, &[FRESH, STALE, FAULT_500], &["--output", "table"]);
-    assert_exit(&o, 1);
-    let text = stdout(&o);
+    o.assert_exit(1);
+    let text = &o.stdout;
     let row = |id: &str| text.lines().find(|l| l.starts_with(id)).unwrap().to_owned();
     assert!(text.starts_with("INSTANCE"), "{text}");
     let fresh = row(FRESH);
@@ -482,8 +428,8 @@ fn summary_json_counts_every_page_with_nulls_for_none() {
     let mut args = vec!["summary", "--output", "json"];
     args.extend(instance_args(&[TWO_PAGES, FRESH, MISSING, OFFSETS]));
     let o = f.run(&args);
-    assert_exit(&o, 0);
-    let v = json(&o);
+    o.assert_exit(0);
+    let v = o.json();
     let s = v["instances"].as_array().unwrap();
     assert_eq!(s.len(), 4);
 
@@ -533,8 +479,8 @@ fn summary_csv_and_table_have_one_row_per_instance() {
     let mut args = vec!["summary", "--output", "csv"];
     args.extend(instance_args(&[FRESH, MISSING]));
     let o = f.run(&args);
-    assert_exit(&o, 0);
-    let text = stdout(&o);
+    o.assert_exit(0);
+    let text = &o.stdout;
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
@@ -549,8 +495,8 @@ fn summary_csv_and_table_have_one_row_per_instance() {
     let mut args = vec!["summary", "--output", "table"];
     args.extend(instance_args(&[FRESH, MISSING]));
     let o = f.run(&args);
-    assert_exit(&o, 0);
-    let text = stdout(&o);
+    o.assert_exit(0);
+    let text = &o.stdout;
     assert_eq!(text.lines().count(), 3, "{text}");
     assert!(text.lines().nth(1).unwrap().contains("4.0 MB"), "{text}");
 }
@@ -561,9 +507,9 @@ fn summary_with_an_instance_that_fails_prints_nothing_and_exits_1() {
     let mut args = vec!["summary", "--output", "json"];
     args.extend(instance_args(&[FRESH, FAULT_500]));
     let o = f.run(&args);
-    assert_exit(&o, 1);
-    assert!(o.stdout.is_empty(), "{}", stdout(&o));
-    let last = stderr(&o).lines().last().unwrap_or("").to_owned();
+    o.assert_exit(1);
+    assert!(o.stdout.is_empty(), "{}", o.stdout);
+    let last = o.last_line().to_owned();
     assert!(
         last.starts_with(&format!("error: {FAULT_500}: HTTP 500")),
         "{last}"
@@ -582,8 +528,8 @@ fn since_sends_the_window_ending_now_for_list_and_summary() {
         "--output",
         "json",
     ]);
-    assert_exit(&o, 0);
-    let ids: Vec<String> = json(&o)["backups"]
+    o.assert_exit(0);
+    let ids: Vec<String> = o.json()["backups"]
         .as_array()
         .unwrap()
         .iter()
@@ -612,9 +558,9 @@ fn since_sends_the_window_ending_now_for_list_and_summary() {
         "--output",
         "json",
     ]);
-    assert_exit(&o, 0);
+    o.assert_exit(0);
     assert_eq!(
-        json(&o)["instances"][0]["backups"],
+        o.json()["instances"][0]["backups"],
         3,
         "the 30-day-old one is out"
     );
@@ -677,12 +623,12 @@ fn since_with_an_explicit_window_or_a_bad_duration_exits_2_and_sends_nothing() {
     ];
     for args in cases {
         let o = f.run(args);
-        assert_exit(&o, 2);
-        assert!(stderr(&o).contains("error:"), "{args:?}: {}", stderr(&o));
+        o.assert_exit(2);
+        assert!(o.stderr.contains("error:"), "{args:?}: {}", o.stderr);
     }
     let o = f.run(&["check", "--instance-id", FRESH]);
-    assert_exit(&o, 2);
-    assert!(stderr(&o).contains("--max-age"), "{}", stderr(&o));
+    o.assert_exit(2);
+    assert!(o.stderr.contains("--max-age"), "{}", o.stderr);
     assert_eq!(f.server.total_requests(), 0, "nothing was sent");
 }
 
@@ -700,8 +646,8 @@ fn long_help_of_summary_and_check_ends_with_examples() {
         ),
     ] {
         let o = f.run(&[command, "--help"]);
-        assert_exit(&o, 0);
-        let text = stdout(&o);
+        o.assert_exit(0);
+        let text = &o.stdout;
         assert!(
             text.contains("Examples:") && text.contains(example),
             "{text}"
@@ -734,8 +680,8 @@ fn many_instances_are_reported_in_the_order_given() {
         args.extend(["--instance-id", id.as_str()]);
     }
     let o = f.run(&args);
-    assert_exit(&o, 3);
-    let v = json(&o);
+    o.assert_exit(3);
+    let v = o.json();
     let entries = v["instances"].as_array().unwrap();
     assert_eq!(entries.len(), ids.len());
     for (i, (entry, id)) in entries.iter().zip(&ids).enumerate() {
