@@ -692,3 +692,39 @@ fn many_instances_are_reported_in_the_order_given() {
         }
     }
 }
+
+#[test]
+fn check_without_a_service_reports_every_instance_as_failed() {
+    let o = support::cli()
+        .args([
+            "--endpoint",
+            &support::unused_loopback_url(),
+            "--max-attempts",
+            "1",
+        ])
+        .args(["check", "--max-age", "1d", "--output", "json"])
+        .args(instance_args(&[FRESH, STALE]))
+        .env("HUAWEICLOUD_SDK_AK", MOCK_ACCESS_KEY)
+        .env("HUAWEICLOUD_SDK_SK", MOCK_SECRET_KEY)
+        .env("HUAWEICLOUD_SDK_PROJECT_ID", MOCK_PROJECT_ID)
+        .run();
+    o.assert_exit(1);
+    let v = o.json();
+    for (entry, id) in v["instances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip([FRESH, STALE])
+    {
+        assert_eq!(entry["instance_id"], id);
+        assert_eq!(entry["fresh"], false);
+        let error = &entry["error"];
+        assert!(
+            error["status"].is_null() && error["error_code"].is_null(),
+            "{error}"
+        );
+        assert!(error["request_id"].is_null(), "{error}");
+        let msg = error["error_msg"].as_str().unwrap();
+        assert!(msg.contains("connection"), "{msg}");
+    }
+}
