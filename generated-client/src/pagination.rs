@@ -347,11 +347,25 @@ impl Walker {
     }
 
     /// The first pass: page 1 alone, then the rest planned from the latest
-    /// `total_count`, `concurrency` pages in flight, absorbed in order.
+    /// `total_count`, `concurrency` pages in flight, absorbed in order. It
+    /// returns only once every fetch it started has finished or been
+    /// cancelled: no request of this pass reaches the service afterwards.
     async fn concurrent_pass(
         &self,
         start: u64,
         seen: &mut HashSet<String>,
+    ) -> Result<Option<Pass>, Closed> {
+        let mut in_flight = JoinSet::new();
+        let outcome = self.concurrent_pages(start, seen, &mut in_flight).await;
+        cancel(&mut in_flight).await;
+        outcome
+    }
+
+    async fn concurrent_pages(
+        &self,
+        start: u64,
+        seen: &mut HashSet<String>,
+        in_flight: &mut JoinSet<(u64, Result<ListBackupsResponse, Error>)>,
     ) -> Result<Option<Pass>, Closed> {
         let limit = u64::from(self.limit());
         let mut pass = Pass::default();
@@ -363,7 +377,6 @@ impl Walker {
         let mut offset = start + received;
         let mut last_full = received == limit;
 
-        let mut in_flight: JoinSet<(u64, Result<ListBackupsResponse, Error>)> = JoinSet::new();
         let mut next_planned = offset;
         let mut ready: std::collections::BTreeMap<u64, Result<ListBackupsResponse, Error>> =
             Default::default();
@@ -407,7 +420,7 @@ impl Walker {
             last_full = received == limit;
             if received != limit {
                 // A short page: what was planned after it is misaligned.
-                in_flight.abort_all();
+                cancel(in_flight).await;
                 ready.clear();
                 next_planned = offset + received;
             }
@@ -446,6 +459,12 @@ impl Walker {
         self.send(Err(error)).await?;
         Ok(None)
     }
+}
+
+/// Aborts every fetch in `set` and waits until each has stopped.
+async fn cancel<T: 'static>(set: &mut JoinSet<T>) {
+    set.abort_all();
+    while set.join_next().await.is_some() {}
 }
 
 /// Fetches pages of one request from a spawned task.
