@@ -214,8 +214,8 @@ pub struct ListArgs {
     #[arg(long, help_heading = heading::PAGING)]
     pub all: bool,
 
-    /// Pages fetched at once with --all
-    #[arg(long, value_name = "N", default_value_t = 4, requires = "all",
+    /// Requests in flight at once with --all, across every instance
+    #[arg(long, value_name = "N", default_value_t = 8, requires = "all",
           value_parser = clap::value_parser!(u32).range(1..=32), help_heading = heading::PAGING)]
     pub concurrency: u32,
 

@@ -81,8 +81,6 @@ pub mod credentials;
 mod error;
 pub mod open_enum;
 #[cfg(feature = "client")]
-mod pagination;
-#[cfg(feature = "client")]
 pub mod raw;
 #[cfg(feature = "client")]
 pub mod region;
@@ -101,6 +99,8 @@ pub mod time;
 pub mod tls;
 #[cfg(feature = "client")]
 mod transport;
+#[cfg(feature = "client")]
+mod walk;
 
 #[cfg(feature = "client")]
 pub use auth::{CredentialSource, MetadataCredentials, ProjectIdSource};
@@ -116,8 +116,6 @@ pub use error::{ApiError, Error, InvalidResponse, TimeoutKind};
 pub use generated::types;
 pub use open_enum::{BackupStatus, BackupType, DatastoreType, Engine};
 #[cfg(feature = "client")]
-pub use pagination::{BackupStream, MultiStream, WalkOptions};
-#[cfg(feature = "client")]
 pub use region::{EndpointSource, Region};
 #[cfg(feature = "client")]
 pub use request::{ListBackups, MAX_LIMIT};
@@ -125,3 +123,5 @@ pub use response::{ResponseParseError, parse_list_backups};
 #[cfg(feature = "client")]
 pub use retry::RetryPolicy;
 pub use time::{TimeParseError, Timestamp};
+#[cfg(feature = "client")]
+pub use walk::{BackupStream, MultiStream, WalkOptions};

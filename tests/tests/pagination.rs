@@ -11,7 +11,8 @@
 //!   sequentially, with a warning, up to three passes; what is still missing
 //!   then ends the stream with `Error::Incomplete { received, reported }`;
 //! - the walk holds only the pages in flight and stops when dropped;
-//! - `list_instances` walks a bounded number of instances at once, in order.
+//! - `list_instances` shares one budget of requests in flight among
+//!   instances, delivers in order and buffers a bounded number of pages.
 //!
 //! Outcomes are exact: the full set in order with no duplicates, or
 //! `Incomplete` with its numbers, plus the request count that shows whether
@@ -19,7 +20,7 @@
 
 mod support;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use huaweicloud_rds::types::Backup;
 use huaweicloud_rds::{BackupStream, Error, ListBackups, RdsClient, WalkOptions};
@@ -144,23 +145,25 @@ async fn a_start_offset_and_an_uneven_page_size_walk_to_the_exact_end() {
     .await;
 }
 
-/// Pages wait in a bounded channel: a consumer that does not read stops the
+/// Pages wait in a bounded buffer: a consumer that does not read stops the
 /// walk after the pages in flight, and dropping the stream ends it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_consumer_holds_only_the_pages_in_flight() {
-    guarded(Duration::from_secs(3), async {
+    guarded(Duration::from_secs(10), async {
         let server = mock().await;
         let c = client(&server).build().unwrap();
         let concurrency = 4;
         let reference = mock_ids(INSTANCE_LARGE); // generated before the clock runs
         let stream = c.list_all(ListBackups::new(INSTANCE_LARGE), walk(concurrency));
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        // The walk fetches ahead of an idle consumer...
+        wait_for(|| server.requests(INSTANCE_LARGE) > concurrency as u64).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        // ...but no further than one page in the channel, `concurrency`
+        // pages not yet taken and `concurrency` in flight.
+        let bound = 1 + 2 * concurrency as u64;
         let fetched = server.requests(INSTANCE_LARGE);
-        // The channel holds concurrency + 1 pages, the walker one more it is
-        // sending, and at most concurrency - 1 others are in flight.
-        let bound = (concurrency + 1) + 1 + (concurrency - 1);
         assert!(
-            fetched > concurrency as u64 && fetched <= bound as u64,
+            fetched <= bound,
             "{fetched} pages fetched for an idle consumer (bound {bound})"
         );
         let (all, error) = drain(stream).await;
@@ -169,15 +172,26 @@ async fn a_slow_consumer_holds_only_the_pages_in_flight() {
 
         server.reset();
         let stream = c.list_all(ListBackups::new(INSTANCE_LARGE), walk(concurrency));
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        wait_for(|| server.requests(INSTANCE_LARGE) > 0).await;
         drop(stream);
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
         let at_drop = server.requests(INSTANCE_LARGE);
+        assert!(at_drop <= bound, "{at_drop}");
         tokio::time::sleep(Duration::from_millis(300)).await;
         assert_eq!(server.requests(INSTANCE_LARGE), at_drop, "the walk stopped");
-        assert!(at_drop <= bound as u64);
     })
     .await;
+}
+
+/// How long a held-back first page is held: assertions about what happens
+/// meanwhile are made only if they ran before it can have been answered.
+const HELD: Duration = Duration::from_secs(3);
+
+/// Polls `done` until it holds (the test's guard catches a hang).
+async fn wait_for(done: impl Fn() -> bool) {
+    while !done() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
 }
 
 // --- Empty pages ----------------------------------------------------------------
@@ -461,12 +475,13 @@ async fn list_instances_in_order_each_backup_keeps_its_instance_id() {
     .await;
 }
 
-/// At most `instance_concurrency` instances are walked at once: with two,
-/// while the first two instances' first pages are held back, the others have
-/// not been asked.
+/// `concurrency` bounds the requests in flight across instances: with two,
+/// while the first pages of the first two instances are held back, the
+/// others have not been asked; with four, the four first pages go out
+/// together. Either way the output is in the order given.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn list_instances_walks_a_bounded_number_of_instances_at_once() {
-    guarded(Duration::from_secs(3), async {
+async fn list_instances_shares_one_budget_of_requests_in_flight() {
+    guarded(Duration::from_secs(20), async {
         let server = mock().await;
         let c = client(&server).build().unwrap();
         let instances = [
@@ -475,23 +490,68 @@ async fn list_instances_walks_a_bounded_number_of_instances_at_once() {
             INSTANCE_SQLSERVER,
             INSTANCE_MARIADB,
         ];
-        for i in instances {
-            server.script(i, vec![Fault::delay(Duration::from_millis(600))]);
-        }
-        let requests = instances.iter().map(|i| ListBackups::new(*i)).collect();
-        let options = WalkOptions::default()
-            .concurrency(4)
-            .instance_concurrency(2);
-        let mut stream = c.list_instances(requests, options);
-        let first = tokio::time::timeout(Duration::from_millis(300), stream.next()).await;
-        assert!(first.is_err(), "the first page is held back");
-        let asked: Vec<u64> = instances.iter().map(|i| server.requests(i)).collect();
-        assert_eq!(asked, [1, 1, 0, 0]);
-        let mut all = Vec::new();
-        while let Some(item) = stream.next().await {
-            all.push(item.unwrap());
-        }
         let want: Vec<String> = instances.iter().flat_map(|i| mock_ids(i)).collect();
+        for (concurrency, asked_while_held) in [(2, [1, 1, 0, 0]), (4, [1, 1, 1, 1])] {
+            server.reset();
+            for i in instances {
+                server.script(i, vec![Fault::delay(HELD)]);
+            }
+            let requests = instances.iter().map(|i| ListBackups::new(*i)).collect();
+            let started = Instant::now();
+            let mut stream = c.list_instances(requests, walk(concurrency));
+            let total = || instances.iter().map(|i| server.requests(i)).sum::<u64>();
+            wait_for(|| total() == concurrency as u64).await;
+            // The held pages leave no room for another request.
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let asked: Vec<u64> = instances.iter().map(|i| server.requests(i)).collect();
+            // Only meaningful while no held page can have been answered.
+            if started.elapsed() < HELD {
+                assert_eq!(asked, asked_while_held, "concurrency {concurrency}");
+            }
+            let mut all = Vec::new();
+            while let Some(item) = stream.next().await {
+                all.push(item.unwrap());
+            }
+            assert!(ids(&all) == want, "concurrency {concurrency}");
+        }
+    })
+    .await;
+}
+
+/// A page of one instance never waits for another: while the first
+/// instance's first page is held back, the second instance is walked, as
+/// far as the buffer for later instances allows (two pages per request in
+/// flight), and no further.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_instance_does_not_hold_up_the_next_beyond_the_buffer() {
+    guarded(Duration::from_secs(20), async {
+        let server = mock().await;
+        let c = client(&server).build().unwrap();
+        server.script(INSTANCE_MYSQL, vec![Fault::delay(HELD)]);
+        let concurrency = 4;
+        let requests = vec![
+            ListBackups::new(INSTANCE_MYSQL),
+            ListBackups::new(INSTANCE_LARGE),
+        ];
+        let started = Instant::now();
+        let stream = c.list_instances(requests, walk(concurrency));
+        let buffer = 2 * concurrency as u64;
+        wait_for(|| server.requests(INSTANCE_LARGE) >= buffer).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let asked = server.requests(INSTANCE_LARGE);
+        if started.elapsed() < HELD {
+            // Still held back: the later instance stopped at the buffer.
+            assert_eq!(asked, buffer);
+        }
+        let mut stream = stream;
+        let mut all = Vec::new();
+        while let Some(batch) = stream.next_batch().await {
+            all.extend(batch.unwrap());
+        }
+        let want: Vec<String> = [INSTANCE_MYSQL, INSTANCE_LARGE]
+            .iter()
+            .flat_map(|i| mock_ids(i))
+            .collect();
         assert!(ids(&all) == want);
     })
     .await;
