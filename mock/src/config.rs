@@ -3,6 +3,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::throttle::ThrottleConfig;
+
 /// Settings of a [`MockServer`](crate::MockServer): `MockConfig::default()` and the
 /// setters of the same names.
 ///
@@ -39,6 +41,8 @@ pub struct MockConfig {
     /// Whether the metadata endpoint hands out metadata tokens (`true`); when
     /// `false` the token request is `404` and none is needed.
     pub metadata_tokens: bool,
+    /// Latency and throttling of every request (default: none).
+    pub throttle: ThrottleConfig,
 }
 
 impl Default for MockConfig {
@@ -52,6 +56,7 @@ impl Default for MockConfig {
             record_requests: 256,
             metadata_ttl: Duration::from_secs(24 * 60 * 60),
             metadata_tokens: true,
+            throttle: ThrottleConfig::default(),
         }
     }
 }
@@ -78,6 +83,12 @@ impl MockConfig {
     /// Sets [`fault_delay`](Self::fault_delay).
     pub fn fault_delay(mut self, delay: Duration) -> Self {
         self.fault_delay = delay;
+        self
+    }
+
+    /// Sets [`throttle`](Self::throttle).
+    pub fn throttle(mut self, throttle: ThrottleConfig) -> Self {
+        self.throttle = throttle;
         self
     }
 

@@ -184,6 +184,7 @@ mod reply;
 mod request;
 mod server;
 mod state;
+pub mod throttle;
 mod wire;
 
 pub use config::MockConfig;
@@ -199,6 +200,7 @@ pub use faults::{FAULT_INSTANCES, Fault, Script};
 pub use reply::Reply;
 pub use request::RecordedRequest;
 pub use server::MockServer;
+pub use throttle::ThrottleConfig;
 pub use wire::{MAX_BODY_BYTES, MAX_HEAD_BYTES, MAX_HEADERS};
 
 #[cfg(test)]

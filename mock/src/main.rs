@@ -3,9 +3,11 @@
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
-use huaweicloud_rds_mock::{MockConfig, MockServer};
+use huaweicloud_rds_mock::throttle::DEFAULT_BURST;
+use huaweicloud_rds_mock::{MockConfig, MockServer, ThrottleConfig};
 
 /// Mock of the Huawei Cloud RDS "list backups" API (GET /v3/{project_id}/backups).
 ///
@@ -30,15 +32,39 @@ struct Args {
     /// answers 404), as an older metadata service.
     #[arg(long)]
     no_metadata_token: bool,
+    /// Milliseconds to wait before the headers of every answer, as a distant
+    /// service would.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    latency: u64,
+    /// Admit at most N requests per second across every instance (a token
+    /// bucket); the others get 429 APIGW.0308, as the API Gateway answers.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    rate_limit: Option<u32>,
+    /// Requests the bucket admits at once above the rate.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_BURST, requires = "rate_limit",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    burst: u32,
+    /// Send `Retry-After: S` with every throttled answer (none by default, as
+    /// the gateway usually sends none).
+    #[arg(long, value_name = "S", requires = "rate_limit")]
+    retry_after: Option<u64>,
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> ExitCode {
     let args = Args::parse();
+    let mut throttle = ThrottleConfig::default().latency(Duration::from_millis(args.latency));
+    if let Some(rate) = args.rate_limit {
+        throttle = throttle.rate_limit(rate, args.burst);
+    }
+    if let Some(secs) = args.retry_after {
+        throttle = throttle.retry_after(secs);
+    }
     let config = MockConfig::default()
         .addr(SocketAddr::from(([127, 0, 0, 1], args.port)))
         .verify_signature(!args.no_verify_signature)
-        .metadata_tokens(!args.no_metadata_token);
+        .metadata_tokens(!args.no_metadata_token)
+        .throttle(throttle);
     let config = match args.metadata_ttl {
         Some(secs) => config.metadata_ttl(std::time::Duration::from_secs(secs)),
         None => config,

@@ -26,9 +26,16 @@ impl wire::Service for State {
     }
 
     fn handle(&self, mut request: RecordedRequest) -> Answer {
-        request.instance_id = request.query().and_then(query::instance_id_of);
-        let nth = self.receive(&request);
-        pipeline::answer(self, &request, nth)
+        // The gateway throttles before the service sees the request: a
+        // throttled one is counted apart, not as a request to its instance.
+        let answer = if self.throttle.admit() {
+            request.instance_id = request.query().and_then(query::instance_id_of);
+            let nth = self.receive(&request);
+            pipeline::answer(self, &request, nth)
+        } else {
+            self.throttle.throttled_answer(&request.request_id)
+        };
+        self.throttle.delayed(answer)
     }
 }
 
@@ -147,6 +154,13 @@ impl MockServer {
     /// refused as malformed are not counted).
     pub fn total_requests(&self) -> u64 {
         self.state.total()
+    }
+
+    /// Number of requests answered 429 by the throttle
+    /// ([`MockConfig::throttle`]); they are not in [`requests`](Self::requests)
+    /// or [`total_requests`](Self::total_requests).
+    pub fn throttled_requests(&self) -> u64 {
+        self.state.throttle.throttled()
     }
 
     /// Number of connections accepted (with or without a request).

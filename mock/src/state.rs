@@ -10,6 +10,7 @@ use crate::data::{self, Instance};
 use crate::faults::{Fault, Script};
 use crate::identity::Issued;
 use crate::request::RecordedRequest;
+use crate::throttle::Throttle;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panicking test thread must not hide what was recorded.
@@ -30,11 +31,13 @@ pub(crate) struct State {
     extra: RwLock<HashMap<String, Arc<Instance>>>,
     /// Temporary credentials the metadata endpoint handed out.
     pub issued: Issued,
+    pub throttle: Throttle,
 }
 
 impl State {
     pub fn new(config: MockConfig, nonce: u64) -> State {
         State {
+            throttle: Throttle::new(config.throttle),
             config,
             nonce,
             seq: AtomicU64::new(1),
@@ -144,5 +147,6 @@ impl State {
         *lock(&self.any_script) = Script::default();
         self.total.store(0, Ordering::Relaxed);
         self.connections.store(0, Ordering::Relaxed);
+        self.throttle.reset();
     }
 }
