@@ -98,9 +98,19 @@ pub struct Connection {
     #[arg(long, global = true, value_name = "SECS", value_parser = parse_secs)]
     pub timeout: Option<Duration>,
 
+    /// Time limit for one request in seconds, retries and waits for
+    /// throttling included [default: 120]
+    #[arg(long, global = true, value_name = "SECS", value_parser = parse_secs)]
+    pub deadline: Option<Duration>,
+
     /// Attempts per request, the first included
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10))]
     pub max_attempts: Option<u32>,
+
+    /// At most N requests per second, retries included (the client also
+    /// slows down by itself when the service throttles)
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate: Option<u32>,
 }
 
 /// Who is asking. AK/SK come from the environment or the credentials file,

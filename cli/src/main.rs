@@ -302,8 +302,14 @@ fn options(mut builder: ClientBuilder, cli: &Connection) -> ClientBuilder {
     if let Some(timeout) = cli.timeout {
         builder = builder.attempt_timeout(timeout);
     }
+    if let Some(deadline) = cli.deadline {
+        builder = builder.deadline(deadline);
+    }
     if let Some(attempts) = cli.max_attempts {
         builder = builder.max_attempts(attempts);
+    }
+    if let Some(rate) = cli.rate {
+        builder = builder.rate(rate);
     }
     builder
 }

@@ -9,6 +9,7 @@ use crate::auth::{CredentialSource, Environment, ProjectIdSource, iam_endpoint, 
 use crate::credentials::{Credentials, env};
 use crate::error::{ApiError, Error, InvalidResponse};
 use crate::generated::Client;
+use crate::limiter::Limiter;
 use crate::region::{EndpointSource, Region, endpoint};
 use crate::request::{ListBackups, check_path_segment};
 use crate::response::parse_list_backups;
@@ -63,6 +64,7 @@ pub struct ClientBuilder {
     deadline: Duration,
     body_limit: usize,
     connect_timeout: Duration,
+    rate: Option<u32>,
     http: Option<reqwest::Client>,
 }
 
@@ -90,6 +92,7 @@ impl Default for ClientBuilder {
             deadline: DEFAULT_DEADLINE,
             body_limit: DEFAULT_BODY_LIMIT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            rate: None,
             http: None,
         }
     }
@@ -210,6 +213,15 @@ impl ClientBuilder {
         self
     }
 
+    /// At most this many requests (attempts, retries included) start in any
+    /// one second, across every call of the client and its clones; for
+    /// callers who know their quota. Without it the client still slows down
+    /// on its own when the service throttles. Zero is refused by `build`.
+    pub fn rate(mut self, requests_per_second: u32) -> Self {
+        self.rate = Some(requests_per_second);
+        self
+    }
+
     /// Use this `reqwest::Client` (custom CA, proxy, pool settings). Its own
     /// total timeout, if any, also applies. `huaweicloud_rds::tls::reqwest_builder`
     /// starts one with this crate's TLS and, as the default client, no
@@ -320,6 +332,11 @@ impl ClientBuilder {
         {
             return Err(Error::Config("timeouts must be greater than zero".into()));
         }
+        if self.rate == Some(0) {
+            return Err(Error::Config(
+                "the rate must be at least 1 request per second".into(),
+            ));
+        }
         let (http, made_for_https) = match self.http {
             Some(client) => (client, None),
             None => {
@@ -353,6 +370,7 @@ impl ClientBuilder {
                 attempt_timeout: self.attempt_timeout,
                 deadline: self.deadline,
                 body_limit: self.body_limit,
+                rate: self.rate,
             },
             credentials,
         })
@@ -382,6 +400,7 @@ struct PlanSettings {
     attempt_timeout: Duration,
     deadline: Duration,
     body_limit: usize,
+    rate: Option<u32>,
 }
 
 impl Plan {
@@ -400,6 +419,7 @@ impl Plan {
             attempt_timeout: s.attempt_timeout,
             deadline: s.deadline,
             body_limit: s.body_limit,
+            limiter: Limiter::new(s.rate),
         });
         Ok(RdsClient {
             api: Client::new_with_client(&self.endpoint, self.http, settings.clone()),

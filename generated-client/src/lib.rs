@@ -79,6 +79,8 @@ mod client;
 pub mod credentials;
 #[cfg(feature = "client")]
 mod error;
+#[cfg(feature = "client")]
+mod limiter;
 pub mod open_enum;
 #[cfg(feature = "client")]
 pub mod raw;

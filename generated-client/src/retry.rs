@@ -117,6 +117,30 @@ pub(crate) fn is_throttling(status: StatusCode, error_code: Option<&str>) -> boo
     status == StatusCode::TOO_MANY_REQUESTS || error_code == Some(THROTTLING_CODE)
 }
 
+/// [`is_throttling`] for an answer read off the wire. Its body's
+/// `error_code` is looked at only when the body is small enough to be an
+/// error object (a page of backups is not parsed twice). A throttled attempt
+/// slows the whole client and is tried again without counting against the
+/// attempts.
+pub(crate) fn is_throttled(status: StatusCode, body: &[u8]) -> bool {
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        return true;
+    }
+    let limit = if status.is_success() { 1024 } else { 64 * 1024 };
+    if body.len() > limit {
+        return false;
+    }
+    #[derive(serde::Deserialize)]
+    struct Code<'a> {
+        #[serde(borrow)]
+        error_code: Option<std::borrow::Cow<'a, str>>,
+    }
+    let code = serde_json::from_slice::<Code<'_>>(body)
+        .ok()
+        .and_then(|c| c.error_code);
+    is_throttling(status, code.as_deref())
+}
+
 /// The wait a `Retry-After` header asks for, in seconds or as an HTTP date.
 /// A date in the past means "now".
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
@@ -194,6 +218,30 @@ mod tests {
             (p.max_attempts, p.initial_backoff, p.max_backoff),
             (1, Duration::from_secs(2), Duration::from_secs(2))
         );
+    }
+
+    #[test]
+    fn a_throttled_answer_off_the_wire() {
+        let code = br#"{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached."}"#;
+        assert!(is_throttled(StatusCode::TOO_MANY_REQUESTS, b""));
+        assert!(is_throttled(StatusCode::SERVICE_UNAVAILABLE, code));
+        assert!(
+            is_throttled(StatusCode::OK, code),
+            "an error object in a 200"
+        );
+        let page = format!(
+            r#"{{"backups":[{}],"total_count":9,"error_code":"APIGW.0308"}}"#,
+            " ".repeat(2000)
+        );
+        assert!(
+            !is_throttled(StatusCode::OK, page.as_bytes()),
+            "a page is not parsed twice"
+        );
+        assert!(!is_throttled(
+            StatusCode::SERVICE_UNAVAILABLE,
+            br#"{"error_code":"DBS.108000"}"#
+        ));
+        assert!(!is_throttled(StatusCode::BAD_GATEWAY, b"<html>"));
     }
 
     #[test]

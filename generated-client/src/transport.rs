@@ -28,6 +28,7 @@ use tracing::Instrument;
 use crate::credentials::Credentials;
 use crate::error::{ApiError, Error, InvalidResponse, TimeoutKind};
 use crate::generated::Client;
+use crate::limiter::Limiter;
 use crate::retry::{self, RetryPolicy};
 use crate::signing;
 use crate::types::Language;
@@ -44,6 +45,8 @@ pub struct Settings {
     pub(crate) attempt_timeout: Duration,
     pub(crate) deadline: Duration,
     pub(crate) body_limit: usize,
+    /// Shared by every call of the client and its clones.
+    pub(crate) limiter: Limiter,
 }
 
 impl fmt::Debug for Settings {
@@ -57,6 +60,7 @@ impl fmt::Debug for Settings {
             .field("attempt_timeout", &self.attempt_timeout)
             .field("deadline", &self.deadline)
             .field("body_limit", &self.body_limit)
+            .field("limiter", &self.limiter)
             .finish()
     }
 }
@@ -151,13 +155,25 @@ pub(crate) async fn execute(
     let deadline = started + settings.deadline;
     let max_attempts = settings.retry.max_attempts.max(1);
 
+    // Throttled attempts are not counted: the shared limiter slows them
+    // down, and the deadline bounds them.
     let mut attempt = 1;
+    let mut throttled = 0u32;
+    // At the deadline, the service's last "throttled" says more than a timeout.
+    let mut last_throttled: Option<Delivered> = None;
     loop {
+        let admission = settings
+            .limiter
+            .admit(tokio::time::Instant::from_std(deadline))
+            .await;
         let now = Instant::now();
         let remaining = deadline.saturating_duration_since(now);
-        if remaining.is_zero() {
-            return Err(Error::Timeout(TimeoutKind::Deadline(settings.deadline)));
-        }
+        let Some(admission) = admission.filter(|_| !remaining.is_zero()) else {
+            return match last_throttled {
+                Some(answer) => Ok(answer),
+                None => Err(Error::Timeout(TimeoutKind::Deadline(settings.deadline))),
+            };
+        };
         // Temporary credentials are refreshed here, before signing, when
         // they are about to expire.
         let credentials = settings.credentials.for_signing().await?;
@@ -200,10 +216,29 @@ pub(crate) async fn execute(
                     latency_ms,
                     "response"
                 );
+                let asked = retry::retry_after(&d.headers, std::time::SystemTime::now());
+                if retry::is_throttled(d.status, &d.body) {
+                    settings.limiter.throttled(&admission, asked);
+                    drop(admission);
+                    // The service asked for a wait the deadline cannot give: stop
+                    // now with its answer rather than sleep and fail anyway.
+                    if asked.is_some_and(|a| Instant::now() + a >= deadline) {
+                        return finish(outcome);
+                    }
+                    throttled += 1;
+                    tracing::info!(operation, attempt, throttled, "throttled; trying again");
+                    if let Attempt::Response(answer) = outcome {
+                        last_throttled = Some(answer);
+                    }
+                    // The limiter paces the next attempt (and holds it for a
+                    // Retry-After), for this call and every other.
+                    continue;
+                }
+                settings.limiter.succeeded();
                 if !retry::is_retryable_status(d.status) {
                     return finish(outcome);
                 }
-                match retry::retry_after(&d.headers, std::time::SystemTime::now()) {
+                match asked {
                     // The service asked for a wait the deadline cannot give: stop
                     // now with its answer rather than sleep and fail anyway.
                     Some(asked) if Instant::now() + asked >= deadline => return finish(outcome),
@@ -212,6 +247,7 @@ pub(crate) async fn execute(
                 }
             }
             Attempt::Failed(error) => {
+                drop(admission);
                 tracing::debug!(operation, attempt, latency_ms, error = %error, "attempt failed");
                 if !is_retryable_failure(error) {
                     return finish(outcome);

@@ -84,6 +84,9 @@ fn secrets_never_reach_stdout_or_stderr_even_with_v() {
                     "0.2",
                     "--max-attempts",
                     "1",
+                    // Throttling is waited out until the deadline.
+                    "--deadline",
+                    "2",
                     "list",
                     "--instance-id",
                     instance,

@@ -1,6 +1,7 @@
 //! Error statuses: 429 and 5xx are retried (waiting as `Retry-After` asks,
 //! when the deadline allows), the last answer is kept with every field; any
-//! other error status is final at once.
+//! other error status is final at once. Throttling (429, or `APIGW.0308`) does
+//! not use up attempts: the call's deadline bounds it.
 
 use std::time::{Duration, Instant, SystemTime};
 
@@ -90,20 +91,28 @@ async fn throttled_with_retry_after_past_the_deadline_fails_at_once() {
     .await;
 }
 
-/// The fault instances with `Retry-After`: `fault-429` (1 s, always),
+/// The fault instances with `Retry-After`: `fault-429` (1 s, always; waited
+/// out until the deadline leaves no room, however few attempts are allowed),
 /// `fault-503` (1 s, always), `fault-flaky-503` (0 s, odd requests).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retry_after_fault_instances() {
-    guarded(Duration::from_secs(2), async {
+    guarded(Duration::from_secs(3), async {
         let server = mock().await;
-        let two = client(&server).max_attempts(2).build().unwrap();
+        let throttled = client(&server)
+            .max_attempts(1)
+            .deadline(Duration::from_millis(2500))
+            .build()
+            .unwrap();
         let started = Instant::now();
-        let api = api_error(list(&two, FAULT_429).await);
+        let api = api_error(list(&throttled, FAULT_429).await);
         assert!(started.elapsed() >= Duration::from_secs(1));
         assert_eq!(api.status.as_u16(), 429);
         assert_eq!(api.error_code.as_deref(), Some("APIGW.0308"));
         assert_eq!(api.retry_after, Some(Duration::from_secs(1)));
-        assert_eq!(server.requests(FAULT_429), 2);
+        assert!(
+            server.requests(FAULT_429) >= 2,
+            "tried again after the wait"
+        );
 
         let hurried = client(&server)
             .deadline(Duration::from_millis(500))
@@ -153,7 +162,8 @@ async fn transient_statuses_then_success() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn transient_statuses_every_time_use_every_attempt_and_keep_the_last_error() {
     guarded(Duration::from_secs(2), async {
-        for status in [429u16, 500, 502, 503, 504] {
+        // 429 is throttling, which does not use up attempts (below).
+        for status in [500u16, 502, 503, 504] {
             let script: Vec<Fault> = (1..=3)
                 .map(|n| {
                     Fault::error(
@@ -185,7 +195,8 @@ async fn transient_statuses_every_time_use_every_attempt_and_keep_the_last_error
         let script: Vec<Fault> = [429u16, 500, 502, 503, 504]
             .map(|s| Fault::error(s, &format!("E.{s}"), "transient"))
             .into();
-        let c = call(script, |b| b.max_attempts(5)).await;
+        // The 429 is not counted: four attempts are the four server errors.
+        let c = call(script, |b| b.max_attempts(4)).await;
         let err = c.result.unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -352,6 +363,40 @@ async fn a_refused_signature_with_a_distant_server_date_blames_the_clock() {
         let api = api_error(c.result);
         assert_eq!(api.clock_skew, None);
         assert!(!api.to_string().contains("clock"), "{api}");
+    })
+    .await;
+}
+
+/// Throttled answers (a 429 without `Retry-After`, or `APIGW.0308` under
+/// another status) do not use up attempts: with one attempt allowed, three
+/// of them are waited out and the fourth answer is the page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttled_attempts_do_not_use_up_the_attempts() {
+    guarded(Duration::from_secs(2), async {
+        let script = vec![
+            Fault::Reply(Reply::json(429, THROTTLED)),
+            Fault::error(503, "APIGW.0308", "throttled"),
+            Fault::Reply(Reply::json(429, THROTTLED)),
+        ];
+        let c = call(script, |b| b.max_attempts(1)).await;
+        page_of(c.result, MYSQL_BACKUPS);
+        assert_eq!(c.requests, 4);
+    })
+    .await;
+}
+
+/// Throttling without end is bounded by the call's deadline, and ends with
+/// the service's last answer rather than a bare timeout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttling_without_end_stops_at_the_deadline_with_the_last_answer() {
+    guarded(Duration::from_secs(2), async {
+        let script = huaweicloud_rds_mock::Script::new([Fault::Reply(Reply::json(429, THROTTLED))])
+            .repeat_last();
+        let c = call(script, |b| b.deadline(Duration::from_secs(2))).await;
+        let api = api_error(c.result);
+        assert_eq!(api.status.as_u16(), 429);
+        assert_eq!(api.error_code.as_deref(), Some("APIGW.0308"));
+        assert!(c.requests > 1, "throttled attempts are tried again");
     })
     .await;
 }
