@@ -52,6 +52,7 @@
 //! | [`QUIRK_EXTRA_FIELDS`] `quirk-extra-fields` | unknown fields on backups, `datastore` and the body |
 //! | [`QUIRK_NULL_OPTIONALS`] `quirk-null-optionals` | `databases`, `associated_with_ddm`, `min_data_volume_capacity_for_restore` as `null`; `databases: []` |
 //! | [`QUIRK_TIME_OFFSETS`] `quirk-time-offsets` | times with `+08:00` and `Z` |
+//! | `sized-{count}-{name}` ([`sized`]) | `count` generated MySQL backups (up to 10,000), for benchmarks over many instances |
 //!
 //! Quirky data is only on the `quirk-*` instances. Well-formed times are
 //! `yyyy-mm-ddThh:mm:ss+0800`. The fault instances (`fault-*`) are listed in [`faults`].
@@ -183,6 +184,7 @@ pub mod query;
 mod reply;
 mod request;
 mod server;
+pub mod sized;
 mod state;
 pub mod throttle;
 mod wire;

@@ -10,6 +10,7 @@ use crate::data::{self, Instance};
 use crate::faults::{Fault, Script};
 use crate::identity::Issued;
 use crate::request::RecordedRequest;
+use crate::sized;
 use crate::throttle::Throttle;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -32,12 +33,14 @@ pub(crate) struct State {
     /// Temporary credentials the metadata endpoint handed out.
     pub issued: Issued,
     pub throttle: Throttle,
+    sized: Mutex<HashMap<String, Arc<Instance>>>,
 }
 
 impl State {
     pub fn new(config: MockConfig, nonce: u64) -> State {
         State {
             throttle: Throttle::new(config.throttle),
+            sized: Mutex::new(HashMap::new()),
             config,
             nonce,
             seq: AtomicU64::new(1),
@@ -65,6 +68,7 @@ impl State {
             .get(id)
             .cloned()
             .or_else(|| data::default_instance(id))
+            .or_else(|| sized::sized_instance(id, &self.sized))
     }
 
     pub fn insert_instance(&self, inst: Instance) {

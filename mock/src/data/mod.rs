@@ -11,7 +11,7 @@ mod instances;
 mod model;
 mod quirks;
 
-pub(crate) use generate::phantom;
+pub(crate) use generate::{generate_mysql, phantom};
 pub use instances::*;
 pub use model::{Backup, Database, Datastore, Instance, Page, Record};
 pub use quirks::{
