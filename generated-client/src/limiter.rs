@@ -32,9 +32,9 @@ use tokio::time::Instant;
 /// one request a second is still walked to the end.
 const MIN_RATE: f64 = 0.5;
 /// The share of the admitted rate kept after a throttled answer.
-const DECREASE: f64 = 0.85;
+const DECREASE: f64 = 0.8;
 /// The rate gained per second of successes once throttled.
-const INCREASE_PER_SECOND: f64 = 2.0;
+const INCREASE_PER_SECOND: f64 = 3.0;
 /// Attempts in flight allowed before any success (the slow start).
 const INITIAL_WINDOW: usize = 2;
 /// A slow-start window this large no longer limits anything.
@@ -299,7 +299,7 @@ impl State {
         let span = times
             .front()
             .map_or(MEASURE, |&first| now.duration_since(first))
-            .max(Duration::from_millis(100));
+            .max(Duration::from_millis(250));
         (times.len() as f64 / span.as_secs_f64()).max(MIN_RATE)
     }
 }
