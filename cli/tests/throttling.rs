@@ -6,6 +6,7 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use huaweicloud_rds_mock::sized::sized_instance_id;
 use huaweicloud_rds_mock::{
     INSTANCE_LARGE, MOCK_AUTH_TOKEN, MOCK_PROJECT_ID, MockConfig, MockServer, ThrottleConfig,
 };
@@ -180,6 +181,32 @@ fn a_walk_throttled_with_retry_after_completes() {
     assert_success(&r);
     assert!(ndjson_ids(&r) == want);
     assert!(server.throttled_requests() > 0);
+}
+
+/// Every answer 100 ms late and 10 requests a second, over four instances:
+/// exit 0, each instance's backups in the order given.
+#[test]
+fn latency_and_throttling_over_several_instances_exit_0_in_order() {
+    let server = MockServer::start_background(MockConfig {
+        throttle: ThrottleConfig::default()
+            .latency(Duration::from_millis(100))
+            .rate_limit(10, 2),
+        ..MockConfig::default()
+    })
+    .expect("the mock starts");
+    let mut args = vec!["--max-attempts", "1", "list"];
+    let mut want = Vec::new();
+    let ids: Vec<String> = (1..=4)
+        .map(|n| sized_instance_id(120, &n.to_string()))
+        .collect();
+    for (n, id) in ids.iter().enumerate() {
+        want.extend(plain_instance(&server, id, 100 + 20 * n));
+        args.extend(["--instance-id", id.as_str()]);
+    }
+    args.extend(["--limit", "50", "--all", "--output", "ndjson"]);
+    let r = run(&server, Duration::from_secs(5), &args);
+    assert_success(&r);
+    assert!(ndjson_ids(&r) == want);
 }
 
 /// `--rate 10`: the binary's own admission record (`-vvv` trace events)

@@ -94,6 +94,42 @@ async fn several_instances_under_throttling_lose_nothing() {
     .await;
 }
 
+/// A distant service (every answer 100 ms late) and a rate limit at once,
+/// over several instances: every backup once, in the order given.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn latency_and_throttling_over_several_instances_lose_nothing() {
+    guarded(Duration::from_secs(30), async {
+        let server = mock_with(MockConfig {
+            throttle: ThrottleConfig::default()
+                .latency(Duration::from_millis(100))
+                .rate_limit(10, 2),
+            ..MockConfig::default()
+        })
+        .await;
+        let instances: Vec<String> = (1..=4).map(|n| format!("far-{n}")).collect();
+        let mut want = Vec::new();
+        for (n, i) in instances.iter().enumerate() {
+            want.extend(insert_plain_instance(&server, i, 100 + 20 * n));
+        }
+        let c = client(&server)
+            .max_attempts(1)
+            .deadline(Duration::from_secs(30))
+            .build()
+            .unwrap();
+        let requests = instances
+            .iter()
+            .map(|i| ListBackups::new(i.as_str()).limit(50))
+            .collect();
+        let mut stream = c.list_instances(requests, WalkOptions::default());
+        let mut all = Vec::new();
+        while let Some(batch) = stream.next_batch().await {
+            all.extend(batch.unwrap());
+        }
+        assert!(ids(&all) == want);
+    })
+    .await;
+}
+
 /// A `Retry-After: 1` answered to one clone pauses the other too: the
 /// other clone's three calls complete only after the second asked, and none
 /// of them was throttled itself (they waited instead of asking).
