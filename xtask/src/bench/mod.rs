@@ -12,7 +12,11 @@
 //!    10,000 backups.
 //! 4. Times `rds-backups list --all --output ndjson` as a whole process and
 //!    takes its peak resident memory (GNU `time`, else `/proc/<pid>/status`).
-//! 5. With `--build-time`, times a cold release build of `huaweicloud-rds` in
+//! 5. Runs the throttling and latency scenarios against fresh `rds-mock`s
+//!    started with `--rate-limit` / `--latency`, with the SDK's loop on the
+//!    same scenarios ([`throttling`]); `--throttling-only` does this step
+//!    alone and updates that section of an existing report.
+//! 6. With `--build-time`, times a cold release build of `huaweicloud-rds` in
 //!    a fresh target directory (minutes), next to the 181 s it took when rustls
 //!    used aws-lc-rs, and lists duplicate crate versions; without it, the last
 //!    such measurement is reported with its date. `--build-time-only` does
@@ -31,6 +35,7 @@ mod criterion;
 mod machine;
 mod peer;
 mod report;
+mod throttling;
 
 use std::path::Path;
 use std::process::Command;
@@ -50,6 +55,7 @@ const REPORT: &str = "BENCHMARKS.md";
 struct Options {
     build_time: bool,
     build_time_only: bool,
+    throttling_only: bool,
     quick: bool,
 }
 
@@ -59,6 +65,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         match *arg {
             "--build-time" => options.build_time = true,
             "--build-time-only" => options.build_time_only = true,
+            "--throttling-only" => options.throttling_only = true,
             "--quick" => options.quick = true,
             other => return Err(format!("bench: unknown argument `{other}`")),
         }
@@ -71,6 +78,9 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     let _ = std::fs::remove_file(&log);
     if options.build_time_only {
         return build_time_only(root, &work, &log);
+    }
+    if options.throttling_only {
+        return throttling_only(root, &work, &log, options.quick);
     }
     let load_before = load_average();
 
@@ -150,6 +160,9 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     )?;
     drop(mock);
 
+    stage("throttling and latency: the scenarios against rds-mock --rate-limit / --latency");
+    let throttled = throttling::measure(&release, &work, Some(&sdk), root, &log, options.quick)?;
+
     let build = if options.build_time {
         stage("cold release build of huaweicloud-rds (minutes)");
         let build = cold_build::cold_build(root, &work, &log)?;
@@ -160,7 +173,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     };
 
     let machine = Machine::probe(load_before, load_average(), &peer.python);
-    let report = report::render(&Figures {
+    let mut report = report::render(&Figures {
         rust,
         cpu,
         peer,
@@ -169,6 +182,13 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         machine,
         quick: options.quick,
     });
+    let mut section = String::new();
+    throttling::render_section(&mut section, &throttled, "cargo xtask bench");
+    // Before the cold build, which stays last.
+    report = match report.find("## Cold release build") {
+        Some(at) => format!("{}{section}{}", &report[..at], &report[at..]),
+        None => format!("{report}\n{section}"),
+    };
     let path = root.join(REPORT);
     std::fs::write(&path, report).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     println!("wrote {REPORT} in {:.0}s", started.elapsed().as_secs_f64());
@@ -194,6 +214,51 @@ fn build_time_only(root: &Path, work: &Path, log: &Path) -> Result<(), String> {
     };
     std::fs::write(&path, updated).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     println!("updated the cold-build section of {REPORT}");
+    Ok(())
+}
+
+/// Only the throttling scenarios: measured and put in place of that section
+/// of an existing `BENCHMARKS.md` (or appended to it).
+fn throttling_only(root: &Path, work: &Path, log: &Path, quick: bool) -> Result<(), String> {
+    stage("building rds-mock and rds-backups (release)");
+    cargo_logged(
+        root,
+        &[
+            "build",
+            "--release",
+            "-p",
+            "huaweicloud-rds-mock",
+            "-p",
+            "rds-backups",
+        ],
+        &[],
+        log,
+        Duration::from_secs(1800),
+    )?;
+    let sdk = match sdk_signer::official_sdk(root) {
+        Ok(sdk) => Some(sdk),
+        Err(e) => {
+            println!("    no peer column: {e}");
+            None
+        }
+    };
+    stage("throttling and latency: the scenarios against rds-mock --rate-limit / --latency");
+    let release = tools::target_dir(root).join("release");
+    let rows = throttling::measure(&release, work, sdk.as_ref(), root, log, quick)?;
+    let mut section = String::new();
+    throttling::render_section(&mut section, &rows, "cargo xtask bench --throttling-only");
+    print!("{section}");
+    let path = root.join(REPORT);
+    let report = std::fs::read_to_string(&path).unwrap_or_default();
+    let updated = match replace_section(&report, "## Throttling and latency", &section) {
+        Some(updated) => updated,
+        None => match report.find("## Cold release build") {
+            Some(at) => format!("{}{section}{}", &report[..at], &report[at..]),
+            None => format!("{report}\n{section}"),
+        },
+    };
+    std::fs::write(&path, updated).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!("updated the throttling section of {REPORT}");
     Ok(())
 }
 
