@@ -25,7 +25,10 @@ const RUN_LIMIT: Duration = Duration::from_secs(900);
 /// Which test targets of which package; `None` is every test target,
 /// unit tests included. Names that a package no longer has are skipped.
 const SUITES: &[(&str, Option<&[&str]>)] = &[
-    ("rds-tests", Some(&["pagination", "fault_matrix"])),
+    (
+        "rds-tests",
+        Some(&["pagination", "fault_matrix", "throttling", "rate_cap"]),
+    ),
     ("rds-backups", None),
     ("huaweicloud-rds-mock", None),
 ];
