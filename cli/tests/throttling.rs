@@ -82,11 +82,7 @@ fn throttling_mock(rate: u32, burst: u32, retry_after: Option<u64>) -> MockServe
     if let Some(secs) = retry_after {
         throttle = throttle.retry_after(secs);
     }
-    MockServer::start_background(MockConfig {
-        throttle,
-        ..MockConfig::default()
-    })
-    .expect("the mock starts")
+    MockServer::start_background(MockConfig::default().throttle(throttle)).expect("the mock starts")
 }
 
 /// The first `count` backups of the 10,000-backup instance, served under
@@ -187,12 +183,13 @@ fn a_walk_throttled_with_retry_after_completes() {
 /// exit 0, each instance's backups in the order given.
 #[test]
 fn latency_and_throttling_over_several_instances_exit_0_in_order() {
-    let server = MockServer::start_background(MockConfig {
-        throttle: ThrottleConfig::default()
-            .latency(Duration::from_millis(100))
-            .rate_limit(10, 2),
-        ..MockConfig::default()
-    })
+    let server = MockServer::start_background(
+        MockConfig::default().throttle(
+            ThrottleConfig::default()
+                .latency(Duration::from_millis(100))
+                .rate_limit(10, 2),
+        ),
+    )
     .expect("the mock starts");
     let mut args = vec!["--max-attempts", "1", "list"];
     let mut want = Vec::new();

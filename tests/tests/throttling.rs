@@ -28,11 +28,9 @@ const RETRY_AFTER_LOGGED: &str = "throttled with Retry-After: every request of t
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_loss_and_no_duplicate_under_throttling_at_every_concurrency() {
     guarded(Duration::from_secs(30), async {
-        let server = mock_with(MockConfig {
-            throttle: ThrottleConfig::default().rate_limit(10, 2),
-            ..MockConfig::default()
-        })
-        .await;
+        let server =
+            mock_with(MockConfig::default().throttle(ThrottleConfig::default().rate_limit(10, 2)))
+                .await;
         let instance = "throttled-walk";
         let expected = insert_plain_instance(&server, instance, 500);
         for concurrency in [1, 4, 8, 32] {
@@ -64,11 +62,9 @@ async fn no_loss_and_no_duplicate_under_throttling_at_every_concurrency() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn several_instances_under_throttling_lose_nothing() {
     guarded(Duration::from_secs(30), async {
-        let server = mock_with(MockConfig {
-            throttle: ThrottleConfig::default().rate_limit(10, 2),
-            ..MockConfig::default()
-        })
-        .await;
+        let server =
+            mock_with(MockConfig::default().throttle(ThrottleConfig::default().rate_limit(10, 2)))
+                .await;
         let instances = ["throttled-a", "throttled-b", "throttled-c"];
         let mut want = Vec::new();
         for (n, i) in instances.iter().enumerate() {
@@ -99,12 +95,13 @@ async fn several_instances_under_throttling_lose_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn latency_and_throttling_over_several_instances_lose_nothing() {
     guarded(Duration::from_secs(30), async {
-        let server = mock_with(MockConfig {
-            throttle: ThrottleConfig::default()
-                .latency(Duration::from_millis(100))
-                .rate_limit(10, 2),
-            ..MockConfig::default()
-        })
+        let server = mock_with(
+            MockConfig::default().throttle(
+                ThrottleConfig::default()
+                    .latency(Duration::from_millis(100))
+                    .rate_limit(10, 2),
+            ),
+        )
         .await;
         let instances: Vec<String> = (1..=4).map(|n| format!("far-{n}")).collect();
         let mut want = Vec::new();
