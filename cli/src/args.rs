@@ -45,7 +45,7 @@ Examples:
 ///
 /// Exit codes: 0 success; 2 invalid usage or value (nothing was sent); 1 any
 /// failure after a request was attempted; 3 (check only) an instance has no
-/// recent enough backup.
+/// recent enough backup; 130 stopped by ctrl-c.
 #[derive(Debug, Parser)]
 #[command(name = "rds-backups", version, max_term_width = 100, after_long_help = EXAMPLES)]
 pub struct Cli {

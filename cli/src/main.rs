@@ -33,6 +33,8 @@ use crate::progress::Progress;
 const EXIT_FAILURE: u8 = 1;
 /// Exit code for invalid usage or values: nothing was sent.
 const EXIT_USAGE: u8 = 2;
+/// Exit code of a run stopped by ctrl-c: 128 + SIGINT, as shells report it.
+const EXIT_INTERRUPTED: u8 = 130;
 
 /// Why the program stops early.
 struct Failure {
@@ -101,7 +103,18 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_FAILURE);
         }
     };
-    match runtime.block_on(run(invocation)) {
+    let outcome = runtime.block_on(async {
+        tokio::select! {
+            outcome = run(invocation) => outcome,
+            // Dropping the run clears the progress bars and cancels the
+            // requests in flight; lines already streamed stay whole.
+            Ok(()) = tokio::signal::ctrl_c() => Err(Failure {
+                code: EXIT_INTERRUPTED,
+                message: "interrupted".to_owned(),
+            }),
+        }
+    });
+    match outcome {
         Ok(code) => ExitCode::from(code),
         Err(failure) => {
             eprintln!("error: {}", failure.message);

@@ -7,8 +7,9 @@ use std::fs::File;
 use std::io::Read;
 use std::os::fd::OwnedFd;
 use std::process::Stdio;
+use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use huaweicloud_rds_mock::{
     Backup, Datastore, INSTANCE_LARGE, INSTANCE_MYSQL, LARGE_INSTANCE_BACKUPS,
@@ -56,6 +57,12 @@ fn terminal(args: &[&str]) -> support::Cli {
 /// Run with stderr on a terminal and stdout captured; returns the run (its
 /// `stderr` empty) and everything drawn on the terminal.
 fn on_terminal(cli: support::Cli) -> (Run, String) {
+    on_terminal_interrupted(cli, false)
+}
+
+/// As [`on_terminal`]; with `interrupt`, SIGINT (ctrl-c) is sent once the
+/// first bar is on the screen.
+fn on_terminal_interrupted(cli: support::Cli, interrupt: bool) -> (Run, String) {
     let (controller, user) = pty();
     let (mut command, _home) = cli.command();
     command
@@ -65,19 +72,21 @@ fn on_terminal(cli: support::Cli) -> (Run, String) {
     let mut child = command.spawn().expect("rds-backups runs");
     // Only the child holds the terminal side now: reading ends when it exits.
     drop(command);
-    let reader = thread::spawn(move || {
-        let mut file = File::from(controller);
-        let mut drawn = Vec::new();
-        let mut buf = [0u8; 4096];
-        loop {
-            match file.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => drawn.extend_from_slice(&buf[..n]),
-                // Linux answers EIO once the last writer has closed.
-                Err(_) => break,
+    let drawn = Arc::new(Mutex::new(Vec::new()));
+    let reader = thread::spawn({
+        let drawn = Arc::clone(&drawn);
+        move || {
+            let mut file = File::from(controller);
+            let mut buf = [0u8; 4096];
+            loop {
+                match file.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => drawn.lock().unwrap().extend_from_slice(&buf[..n]),
+                    // Linux answers EIO once the last writer has closed.
+                    Err(_) => break,
+                }
             }
         }
-        drawn
     });
     let mut pipe = child.stdout.take().expect("stdout piped");
     let stdout = thread::spawn(move || {
@@ -85,14 +94,24 @@ fn on_terminal(cli: support::Cli) -> (Run, String) {
         let _ = pipe.read_to_end(&mut bytes);
         bytes
     });
+    if interrupt {
+        let deadline = Instant::now() + BUDGET;
+        while !String::from_utf8_lossy(&drawn.lock().unwrap()).contains("backups") {
+            assert!(Instant::now() < deadline, "no bar was drawn");
+            thread::sleep(Duration::from_millis(10));
+        }
+        let pid = rustix::process::Pid::from_child(&child);
+        rustix::process::kill_process(pid, rustix::process::Signal::INT).expect("SIGINT");
+    }
     let code = support::wait_guarded(&mut child, BUDGET, "on a terminal");
     let run = Run {
         code,
         stdout: String::from_utf8(stdout.join().expect("stdout")).expect("UTF-8 stdout"),
         stderr: String::new(),
     };
-    let drawn = reader.join().expect("reader");
-    (run, String::from_utf8_lossy(&drawn).into_owned())
+    reader.join().expect("reader");
+    let drawn = String::from_utf8_lossy(&drawn.lock().unwrap()).into_owned();
+    (run, drawn)
 }
 
 fn run_on_terminal(args: &[&str], env: &[(&str, &str)]) -> (Run, String) {
@@ -312,4 +331,33 @@ fn many_instances_keep_the_screen_and_the_output_whole() {
         "{text:?}"
     );
     assert!(cleared_at_the_end(&drawn), "{drawn:?}");
+}
+
+#[test]
+fn ctrl_c_clears_the_bars_keeps_whole_lines_and_exits_130() {
+    // One backup a page, one page at a time: the walk is still running
+    // when the signal arrives.
+    let cli = terminal(&[
+        "--mock",
+        "list",
+        "--instance-id",
+        INSTANCE_LARGE,
+        "--all",
+        "--limit",
+        "1",
+        "--concurrency",
+        "1",
+        "--output",
+        "ndjson",
+    ]);
+    let (o, drawn) = on_terminal_interrupted(cli, true);
+    assert_eq!(o.code, Some(130), "{drawn:?}");
+    let error = drawn
+        .rfind("error: interrupted")
+        .expect("says why it stopped");
+    let last_clear = drawn.rfind("\u{1b}[2K").expect("the bar was cleared");
+    assert!(last_clear < error, "{drawn:?}");
+    assert!(!drawn[error..].contains("backups"), "{drawn:?}");
+    let listed = o.ndjson_ids();
+    assert!(listed.len() < LARGE_INSTANCE_BACKUPS, "stopped early");
 }
