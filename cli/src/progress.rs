@@ -12,6 +12,13 @@ use tokio::task::JoinHandle;
 const COUNTING: &str = "{prefix} {pos} backups  {msg}";
 /// Once the first page told the total.
 const KNOWN: &str = "{prefix} [{wide_bar}] {pos}/{len} backups  {msg}  {eta} left";
+/// The same on a terminal too narrow for a bar beside the instance id: a
+/// line longer than the terminal wraps, and the bar would shrink to nothing.
+const KNOWN_NARROW: &str = "{prefix} {pos}/{len} backups {percent}% {eta} left";
+
+/// Columns [`KNOWN`] needs: an instance id (36), a bar worth drawing and
+/// the counts, rate and time left of a large instance.
+const WIDE_ENOUGH: u16 = 110;
 
 /// With more instances than this, a finished bar leaves the screen so that
 /// the ones still running stay in view.
@@ -24,6 +31,8 @@ pub struct Progress {
     /// Learns each instance's total; aborted when the walk ends.
     probes: Option<JoinHandle<()>>,
     enabled: bool,
+    /// The template once the total is known, chosen for the terminal's width.
+    known: &'static str,
     started: Instant,
     /// Pages of every instance so far: the rate is the walk's, since the
     /// pages of one instance are fetched while an earlier one is shown.
@@ -50,6 +59,11 @@ impl Progress {
             bars: HashMap::new(),
             probes: None,
             enabled,
+            known: if !enabled || console::Term::stderr().size().1 >= WIDE_ENOUGH {
+                KNOWN
+            } else {
+                KNOWN_NARROW
+            },
             started: Instant::now(),
             pages: 0,
         };
@@ -64,6 +78,7 @@ impl Progress {
             let mut probe = request.clone();
             probe.limit = Some(1);
             probes.push((probe, bar.clone()));
+
             progress
                 .bars
                 .insert(request.instance_id.clone(), Bar { bar, pages: 0 });
@@ -71,13 +86,14 @@ impl Progress {
         // One at a time, in walk order: the next instance's total is needed
         // first, and a burst of requests for a display is not worth throttling.
         let client = client.clone();
+        let known = progress.known;
         progress.probes = Some(tokio::spawn(async move {
             for (probe, bar) in probes {
                 match client.list_backups(&probe).await {
                     Ok(page) => {
                         let skipped = u64::from(probe.offset.unwrap_or(0));
                         let total = u64::try_from(page.total_count).unwrap_or(0);
-                        set_total(&bar, total.saturating_sub(skipped));
+                        set_total(&bar, total.saturating_sub(skipped), known);
                     }
                     // The bar keeps counting; the walk reports real errors.
                     Err(e) => tracing::debug!("progress total unavailable: {e}"),
@@ -97,7 +113,7 @@ impl Progress {
                     entry.bar.finish_and_clear();
                     self.multi.remove(&entry.bar);
                 } else {
-                    finish(&entry.bar);
+                    finish(&entry.bar, self.known);
                 }
             }
         }
@@ -130,7 +146,7 @@ impl Progress {
     /// cleared.
     pub fn done(&mut self) {
         for entry in self.bars.values() {
-            finish(&entry.bar);
+            finish(&entry.bar, self.known);
         }
         self.clear();
     }
@@ -155,22 +171,22 @@ impl Drop for Progress {
 
 /// Draw the final count (always drawn, unlike updates between pages): the
 /// total is now what was listed, whatever the first page said.
-fn finish(bar: &ProgressBar) {
+fn finish(bar: &ProgressBar, known: &str) {
     if bar.is_finished() {
         return;
     }
     bar.set_length(bar.position());
-    bar.set_style(style(KNOWN));
+    bar.set_style(style(known));
     bar.finish();
 }
 
-fn set_total(bar: &ProgressBar, total: u64) {
+fn set_total(bar: &ProgressBar, total: u64, known: &str) {
     // A finished bar already shows what was listed.
     if bar.is_finished() {
         return;
     }
     bar.set_length(total.max(bar.position()));
-    bar.set_style(style(KNOWN));
+    bar.set_style(style(known));
     // Redraw now rather than at the next page.
     bar.tick();
 }

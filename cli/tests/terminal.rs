@@ -24,6 +24,11 @@ const BUDGET: Duration = Duration::from_secs(10);
 
 /// A pseudo-terminal: the side the test reads, the side the binary writes.
 fn pty() -> (OwnedFd, OwnedFd) {
+    pty_sized(160)
+}
+
+/// A pseudo-terminal `columns` wide.
+fn pty_sized(columns: u16) -> (OwnedFd, OwnedFd) {
     let controller = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("openpt");
     grantpt(&controller).expect("grantpt");
     unlockpt(&controller).expect("unlockpt");
@@ -36,7 +41,7 @@ fn pty() -> (OwnedFd, OwnedFd) {
     .expect("open the terminal side");
     let size = Winsize {
         ws_row: 40,
-        ws_col: 160,
+        ws_col: columns,
         ws_xpixel: 0,
         ws_ypixel: 0,
     };
@@ -57,13 +62,16 @@ fn terminal(args: &[&str]) -> support::Cli {
 /// Run with stderr on a terminal and stdout captured; returns the run (its
 /// `stderr` empty) and everything drawn on the terminal.
 fn on_terminal(cli: support::Cli) -> (Run, String) {
-    on_terminal_interrupted(cli, false)
+    on_terminal_interrupted(cli, false, pty())
 }
 
 /// As [`on_terminal`]; with `interrupt`, SIGINT (ctrl-c) is sent once the
 /// first bar is on the screen.
-fn on_terminal_interrupted(cli: support::Cli, interrupt: bool) -> (Run, String) {
-    let (controller, user) = pty();
+fn on_terminal_interrupted(
+    cli: support::Cli,
+    interrupt: bool,
+    (controller, user): (OwnedFd, OwnedFd),
+) -> (Run, String) {
     let (mut command, _home) = cli.command();
     command
         .stdin(Stdio::null())
@@ -350,7 +358,7 @@ fn ctrl_c_clears_the_bars_keeps_whole_lines_and_exits_130() {
         "--output",
         "ndjson",
     ]);
-    let (o, drawn) = on_terminal_interrupted(cli, true);
+    let (o, drawn) = on_terminal_interrupted(cli, true, pty());
     assert_eq!(o.code, Some(130), "{drawn:?}");
     let error = drawn
         .rfind("error: interrupted")
@@ -360,4 +368,29 @@ fn ctrl_c_clears_the_bars_keeps_whole_lines_and_exits_130() {
     assert!(!drawn[error..].contains("backups"), "{drawn:?}");
     let listed = o.ndjson_ids();
     assert!(listed.len() < LARGE_INSTANCE_BACKUPS, "stopped early");
+}
+
+#[test]
+fn on_an_80_column_terminal_no_bar_line_wraps() {
+    let cli = terminal(&[
+        "--mock",
+        "list",
+        "--instance-id",
+        INSTANCE_LARGE,
+        "--all",
+        "--output",
+        "ndjson",
+    ]);
+    let (o, drawn) = on_terminal_interrupted(cli, false, pty_sized(80));
+    assert_eq!(o.code, Some(0), "{drawn:?}");
+    let text = visible(&drawn);
+    assert!(
+        text.contains(&format!(
+            "{INSTANCE_LARGE} {LARGE_INSTANCE_BACKUPS}/{LARGE_INSTANCE_BACKUPS} backups 100%"
+        )),
+        "the final count: {text:?}"
+    );
+    let widest = text.split(['\r', '\n']).map(str::len).max().unwrap_or(0);
+    assert!(widest <= 80, "a line of {widest} columns: {text:?}");
+    assert!(cleared_at_the_end(&drawn), "{drawn:?}");
 }
