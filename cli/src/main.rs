@@ -344,8 +344,10 @@ fn explain(error: Error, region_set: bool) -> Failure {
         ));
     }
     if message.starts_with("no credentials") {
+        // The library's "use an IAM token" is, here, a flag to name.
+        let sources = message.trim_end_matches(", or use an IAM token");
         return Failure::usage(format!(
-            "{message}; or give --auth-token (or RDS_BACKUPS_AUTH_TOKEN), or \
+            "{sources}, give --auth-token (or set RDS_BACKUPS_AUTH_TOKEN), or use \
              --metadata-credentials on an ECS instance"
         ));
     }

@@ -167,6 +167,8 @@ fn no_credentials_anywhere_is_exit_2() {
         "{err}"
     );
     assert!(err.contains(".huaweicloud/credentials"), "{err}");
+    // One list of what to do, each way named once.
+    assert!(!err.contains("IAM token"), "{err}");
 }
 
 #[test]
