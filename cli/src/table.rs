@@ -15,21 +15,12 @@ pub fn write_table(
     backups: &[Backup],
     show_instance: bool,
 ) -> io::Result<()> {
-    let times: Vec<(LocalTime, LocalTime)> = backups
+    let stamps: Vec<Option<&Timestamp>> = backups
         .iter()
-        .map(|b| (LocalTime::of(&b.begin_time), LocalTime::of(&b.end_time)))
+        .flat_map(|b| [Some(&b.begin_time), Some(&b.end_time)])
         .collect();
-    let mut offsets = times
-        .iter()
-        .flat_map(|(b, e)| [b.offset, e.offset])
-        .flatten();
-    let first = offsets.next();
-    let one_offset = first.filter(|o| offsets.all(|x| x == *o));
-    let zone = match (one_offset, first) {
-        (Some(o), _) => format!(" ({})", zone_name(o)),
-        (None, None) => format!(" ({})", zone_name(local_offset_now())),
-        (None, Some(_)) => " (local)".to_owned(),
-    };
+    let (zone, texts) = local_times(&stamps);
+    let mut texts = texts.into_iter();
 
     let mut header = vec![
         "ID".to_owned(),
@@ -45,8 +36,8 @@ pub fn write_table(
         header.insert(0, "INSTANCE".to_owned());
     }
     let mut rows: Vec<Vec<String>> = vec![header];
-    for (b, (begin, end)) in backups.iter().zip(&times) {
-        let with_offset = one_offset.is_none();
+    for b in backups {
+        let (begin, end) = (texts.next(), texts.next());
         let mut row = vec![
             b.id.clone(),
             b.name.clone(),
@@ -54,8 +45,8 @@ pub fn write_table(
             b.status.to_string(),
             format!("{} {}", b.datastore.type_, b.datastore.version),
             human_size(b.size),
-            begin.text(with_offset),
-            end.text(with_offset),
+            begin.unwrap_or_default(),
+            end.unwrap_or_default(),
         ];
         if show_instance {
             row.insert(0, b.instance_id.clone());
@@ -67,6 +58,30 @@ pub fn write_table(
         writeln!(out, "(no backups)")?;
     }
     Ok(())
+}
+
+/// Service times as a table shows them: in the local zone, named once in
+/// the header (the returned suffix, ` (UTC+08:00)`); when they span several
+/// offsets (a DST change) each time carries its own. `None` is shown `-`.
+pub fn local_times(times: &[Option<&Timestamp>]) -> (String, Vec<String>) {
+    let local: Vec<Option<LocalTime>> = times.iter().map(|t| t.map(LocalTime::of)).collect();
+    let mut offsets = local.iter().flatten().filter_map(|t| t.offset);
+    let first = offsets.next();
+    let one_offset = first.filter(|o| offsets.all(|x| x == *o));
+    let zone = match (one_offset, first) {
+        (Some(o), _) => format!(" ({})", zone_name(o)),
+        (None, None) => format!(" ({})", zone_name(local_offset_now())),
+        (None, Some(_)) => " (local)".to_owned(),
+    };
+    let with_offset = one_offset.is_none();
+    let texts = local
+        .iter()
+        .map(|t| {
+            t.as_ref()
+                .map_or_else(|| "-".to_owned(), |t| t.text(with_offset))
+        })
+        .collect();
+    (zone, texts)
 }
 
 /// Rows (the header first) as columns aligned by display width, two spaces

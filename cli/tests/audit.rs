@@ -164,13 +164,21 @@ impl Fixture {
     /// Runs the binary against this mock with AK/SK from the environment (the
     /// shared runner sets HOME and the metadata and IAM endpoints).
     fn run(&self, args: &[&str]) -> Run {
+        self.cli(args).run()
+    }
+
+    /// As [`Fixture::run`], with the local zone UTC.
+    fn run_in_utc(&self, args: &[&str]) -> Run {
+        self.cli(args).env("TZ", "UTC").run()
+    }
+
+    fn cli(&self, args: &[&str]) -> support::Cli {
         support::cli()
             .args(["--endpoint", &self.server.base_url(), "--max-attempts", "1"])
             .args(args)
             .env("HUAWEICLOUD_SDK_AK", MOCK_ACCESS_KEY)
             .env("HUAWEICLOUD_SDK_SK", MOCK_SECRET_KEY)
             .env("HUAWEICLOUD_SDK_PROJECT_ID", MOCK_PROJECT_ID)
-            .run()
     }
 
     /// The decoded `name=value` of each query the mock received for `instance`.
@@ -421,6 +429,47 @@ fn check_table_says_fresh_stale_or_error() {
     assert!(fresh.contains(" fresh ") && fresh.contains("fresh-auto") && fresh.contains(" 2h "));
     assert!(row(STALE).contains(" STALE "), "{text}");
     assert!(row(FAULT_500).contains(" ERROR "), "{text}");
+}
+
+/// A service time as the tables show it in UTC: `2026-12-01 07:36:00`.
+fn in_utc(service_text: &str) -> String {
+    let utc = Timestamp::from_unix_seconds(instant(service_text), 0).unwrap();
+    utc.to_string().replace('T', " ").replace("+0000", "")
+}
+
+#[test]
+fn audit_tables_show_local_times_named_in_the_header_as_list_does() {
+    let f = Fixture::new();
+    let o = check(&f, &[FRESH], &["--output", "json"]);
+    let begin = o.json()["instances"][0]["latest"]["begin_time"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut args = vec!["check", "--max-age", "26h", "--output", "table"];
+    args.extend(instance_args(&[FRESH]));
+    let o = f.run_in_utc(&args);
+    o.assert_exit(0);
+    assert!(
+        o.stdout.lines().next().unwrap().ends_with("BEGIN (UTC)"),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.contains(&in_utc(&begin)), "{}", o.stdout);
+
+    let o = f.run(&["summary", "--output", "json", "--instance-id", FRESH]);
+    let last = o.json()["instances"][0]["last_begin_time"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let o = f.run_in_utc(&["summary", "--output", "table", "--instance-id", FRESH]);
+    o.assert_exit(0);
+    let header = o.stdout.lines().next().unwrap();
+    assert!(
+        header.contains("FIRST BEGIN (UTC)") && header.contains("LAST BEGIN (UTC)"),
+        "{header}"
+    );
+    assert!(o.stdout.contains(&in_utc(&last)), "{}", o.stdout);
+    assert!(!o.stdout.contains("+0800"), "{}", o.stdout);
 }
 
 #[test]

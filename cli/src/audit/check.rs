@@ -16,6 +16,7 @@ use crate::audit::text::aligned;
 use crate::audit::walk::{Budget, Tally, tally_each};
 use crate::audit::{default_format, write_stdout};
 use crate::duration::{Window, human_duration};
+use crate::table::local_times;
 use crate::{EXIT_FAILURE, Failure, Invocation, connect, instances};
 
 /// Exit code when every instance could be checked and one is stale or has none.
@@ -228,9 +229,20 @@ fn json(report: &Report) -> String {
 }
 
 fn table(report: &Report) -> String {
+    let stamps: Vec<Option<&Timestamp>> = report
+        .instances
+        .iter()
+        .map(|c| match &c.outcome {
+            Ok(Some(l)) => Some(&l.backup.begin_time),
+            _ => None,
+        })
+        .collect();
+    let (zone, times) = local_times(&stamps);
     let header = ["INSTANCE", "FRESH", "AGE", "BACKUP", "TYPE", "BEGIN"];
-    let mut rows = vec![header.map(str::to_owned).to_vec()];
-    for c in &report.instances {
+    let mut header = header.map(str::to_owned).to_vec();
+    header[5].push_str(&zone);
+    let mut rows = vec![header];
+    for (c, begin) in report.instances.iter().zip(times) {
         let verdict = match (&c.outcome, c.fresh(report.max_age_seconds)) {
             (Err(_), _) => "ERROR",
             (Ok(_), true) => "fresh",
@@ -242,7 +254,7 @@ fn table(report: &Report) -> String {
                 human_duration(l.age_seconds),
                 l.backup.id.clone(),
                 l.backup.type_.to_string(),
-                l.backup.begin_time.to_string(),
+                begin,
             ]),
             Ok(None) => row.extend(["-", "(none in the window)"].map(str::to_owned)),
             Err(_) => row.extend(["-", "(see the error below)"].map(str::to_owned)),

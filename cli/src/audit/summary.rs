@@ -12,7 +12,7 @@ use crate::audit::args::{SummaryArgs, SummaryOutput};
 use crate::audit::text::{aligned, csv_record};
 use crate::audit::walk::{Budget, Tally, tally_each};
 use crate::audit::{default_format, write_stdout};
-use crate::table::human_size;
+use crate::table::{human_size, local_times};
 use crate::{EXIT_FAILURE, Failure, Invocation, connect, filters, instances};
 
 /// Two instances walked at once, four pages each: eight requests in flight.
@@ -149,8 +149,21 @@ fn render(format: SummaryOutput, summaries: &[InstanceSummary]) -> String {
             text
         }
         SummaryOutput::Table => {
-            let mut rows = vec![TABLE_HEADER.map(str::to_owned).to_vec()];
-            rows.extend(summaries.iter().map(table_row));
+            let stamps: Vec<Option<&Timestamp>> = summaries
+                .iter()
+                .flat_map(|s| [s.first_begin_time.as_ref(), s.last_begin_time.as_ref()])
+                .collect();
+            let (zone, times) = local_times(&stamps);
+            let mut header = TABLE_HEADER.map(str::to_owned).to_vec();
+            header[5].push_str(&zone);
+            header[6].push_str(&zone);
+            let mut rows = vec![header];
+            rows.extend(
+                summaries
+                    .iter()
+                    .zip(times.chunks(2))
+                    .map(|(s, t)| table_row(s, t)),
+            );
             aligned(&rows)
         }
     }
@@ -197,8 +210,8 @@ const TABLE_HEADER: [&str; 8] = [
     "LATEST COMPLETED",
 ];
 
-fn table_row(s: &InstanceSummary) -> Vec<String> {
-    let time = |t: &Option<Timestamp>| t.map_or_else(|| "-".to_owned(), |t| t.to_string());
+/// `times`: the first and last begin time, as [`local_times`] wrote them.
+fn table_row(s: &InstanceSummary, times: &[String]) -> Vec<String> {
     let or_dash = |text: String| if text.is_empty() { "-".into() } else { text };
     vec![
         s.instance_id.clone(),
@@ -206,8 +219,8 @@ fn table_row(s: &InstanceSummary) -> Vec<String> {
         human_size(s.size),
         or_dash(counts(&s.by_status, " ", ", ")),
         or_dash(counts(&s.by_type, " ", ", ")),
-        time(&s.first_begin_time),
-        time(&s.last_begin_time),
+        times[0].clone(),
+        times[1].clone(),
         s.latest_completed
             .as_ref()
             .map_or_else(|| "-".to_owned(), |b| b.id.clone()),
