@@ -236,8 +236,24 @@ async fn list_backups(invocation: &Invocation, list: &ListArgs) -> Result<(), Fa
             code: EXIT_FAILURE,
             message: format!("writing output: {e}"),
         }),
-        Err(Stop::Api(e)) => Err(e.into()),
+        Err(Stop::Api(e)) => Err(naming_the_endpoint(e, &client)),
     }
+}
+
+/// A connection failure says what failed but not where: name the endpoint
+/// and where it came from, the first thing to check.
+fn naming_the_endpoint(error: Error, client: &RdsClient) -> Failure {
+    let unreachable = matches!(error, Error::Transport { .. });
+    let mut failure = Failure::from(error);
+    if unreachable {
+        failure.message = format!(
+            "{} (endpoint {}, {})",
+            failure.message,
+            client.endpoint(),
+            client.endpoint_source()
+        );
+    }
+    failure
 }
 
 /// Build the client for the chosen target; with `--mock`, start the mock.

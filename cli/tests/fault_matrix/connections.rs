@@ -11,8 +11,9 @@ use crate::support::{self, MYSQL_BACKUPS, mock, run_list, scripted};
 
 #[test]
 fn connection_refused_exits_1() {
+    let endpoint = support::unused_loopback_url();
     let r = support::cli()
-        .args(["--endpoint", &support::unused_loopback_url()])
+        .args(["--endpoint", &endpoint])
         .args([
             "--project-id",
             MOCK_PROJECT_ID,
@@ -26,6 +27,12 @@ fn connection_refused_exits_1() {
         r.last_line()
             .starts_with("error: transport error: connection failed: "),
         "{}",
+        r.stderr
+    );
+    assert!(
+        r.last_line()
+            .ends_with(&format!("(endpoint {endpoint}, given explicitly)")),
+        "where it tried: {}",
         r.stderr
     );
     assert!(r.stdout.is_empty());
