@@ -105,13 +105,15 @@ fn main() -> ExitCode {
     };
     let outcome = runtime.block_on(async {
         tokio::select! {
-            outcome = run(invocation) => outcome,
+            // The handler is in place before the run's first step.
+            biased;
             // Dropping the run clears the progress bars and cancels the
             // requests in flight; lines already streamed stay whole.
             Ok(()) = tokio::signal::ctrl_c() => Err(Failure {
                 code: EXIT_INTERRUPTED,
                 message: "interrupted".to_owned(),
             }),
+            outcome = run(invocation) => outcome,
         }
     });
     match outcome {
