@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use crate::CodegenError;
+use crate::error::CodegenError;
 
 /// Format `source` with the toolchain's rustfmt (edition 2024).
 ///

@@ -3,7 +3,7 @@
 
 use openapiv3::{OpenAPI, Operation, PathItem, ReferenceOr, StatusCode};
 
-use crate::CodegenError;
+use crate::error::CodegenError;
 
 mod locate;
 

@@ -9,13 +9,13 @@ use crate::auth::{CredentialSource, Environment, ProjectIdSource, iam_endpoint, 
 use crate::credentials::{Credentials, env};
 use crate::error::{ApiError, Error, InvalidResponse};
 use crate::generated::Client;
+use crate::generated::types::{Language, ListBackupsResponse};
 use crate::limiter::Limiter;
 use crate::region::{EndpointSource, Region, endpoint};
 use crate::request::{ListBackups, check_path_segment};
 use crate::response::parse_list_backups;
 use crate::retry::RetryPolicy;
 use crate::transport::{CarriedError, Settings};
-use crate::types::{Language, ListBackupsResponse};
 
 /// A configured RDS client. Cheap to clone; clones share connections.
 ///

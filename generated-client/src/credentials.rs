@@ -8,9 +8,9 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::Error;
 use crate::auth::MetadataCredentials;
-use crate::signing;
+use crate::error::Error;
+use huaweicloud_signer as signing;
 
 /// Environment variable names the official SDKs read.
 pub mod env {

@@ -24,7 +24,7 @@ use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
 
-use crate::types::{BackupStatusFilter, BackupStatusKnown, BackupTypeFilter};
+use crate::generated::types::{BackupStatusFilter, BackupStatusKnown, BackupTypeFilter};
 
 /// Declares an open enum whose known values are matched exactly (the service
 /// writes them in one spelling), with an `Unknown(String)` fallback.

@@ -1,8 +1,8 @@
 //! The parameters of one list call, checked before anything is sent.
 
-use crate::Error;
-use crate::Timestamp;
-use crate::types::{BackupStatusFilter, BackupTypeFilter, Language};
+use crate::error::Error;
+use crate::generated::types::{BackupStatusFilter, BackupTypeFilter, Language};
+use crate::time::Timestamp;
 
 /// The filters and paging of a list-backups call.
 ///

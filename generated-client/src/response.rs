@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::types::ListBackupsResponse;
+use crate::generated::types::ListBackupsResponse;
 
 /// A response body that is not the JSON the spec describes.
 #[derive(Debug, Clone, PartialEq, Eq)]

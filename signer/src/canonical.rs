@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 
 use crate::encoding::{lower_hex, percent_decode, push_encoded};
 use crate::error::SignError;
-use crate::{ALGORITHM, EMPTY_BODY_SHA256, HEADER_CONTENT_SHA256};
+use crate::protocol::{ALGORITHM, EMPTY_BODY_SHA256, HEADER_CONTENT_SHA256};
 
 /// Canonical URI: `path` percent-decoded (invalid UTF-8 replaced, as the SDK's `unquote` does),
 /// split on `/`, each segment re-encoded with [`percent_encode`](crate::percent_encode), then a

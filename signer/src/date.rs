@@ -119,7 +119,7 @@ pub fn is_fresh(date: SystemTime, now: SystemTime, max_skew: Duration) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::MAX_CLOCK_SKEW;
+    use crate::protocol::MAX_CLOCK_SKEW;
     use crate::test_support::*;
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::ALGORITHM;
+use crate::protocol::ALGORITHM;
 
 /// An `X-Sdk-Date` value that is not a valid `YYYYMMDDTHHMMSSZ` time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

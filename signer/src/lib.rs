@@ -40,13 +40,12 @@
 
 #![warn(missing_docs)]
 
-use std::time::Duration;
-
 mod canonical;
 mod credentials;
 pub mod date;
 mod encoding;
 mod error;
+mod protocol;
 mod request;
 mod sign;
 #[cfg(test)]
@@ -61,22 +60,10 @@ pub use credentials::{SecretKey, SigningKey};
 pub use date::{format_sdk_date, is_fresh, parse_sdk_date, sdk_date_now};
 pub use encoding::{percent_decode, percent_encode};
 pub use error::{AuthorizationError, DateError, SignError, VerifyError};
+pub use protocol::{
+    ALGORITHM, EMPTY_BODY_SHA256, HEADER_AUTHORIZATION, HEADER_CONTENT_SHA256, HEADER_HOST,
+    HEADER_SDK_DATE, MAX_CLOCK_SKEW,
+};
 pub use request::RequestParts;
 pub use sign::{Signed, authorization_value, sign, signature};
 pub use verify::{Authorization, Verified, parse_authorization, verify};
-
-/// Algorithm name, first word of the `Authorization` value and first line of the string to sign.
-pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
-/// Header carrying the signing time, formatted `YYYYMMDDTHHMMSSZ` (UTC).
-pub const HEADER_SDK_DATE: &str = "X-Sdk-Date";
-/// Header carrying the signature.
-pub const HEADER_AUTHORIZATION: &str = "Authorization";
-/// Host header; always signed.
-pub const HEADER_HOST: &str = "Host";
-/// Optional header whose value replaces the body hash (e.g. `UNSIGNED-PAYLOAD`), as in the SDK.
-pub const HEADER_CONTENT_SHA256: &str = "X-Sdk-Content-Sha256";
-/// Hex SHA-256 of the empty body.
-pub const EMPTY_BODY_SHA256: &str =
-    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-/// How far the gateway lets `X-Sdk-Date` drift from its clock (either way).
-pub const MAX_CLOCK_SKEW: Duration = Duration::from_secs(15 * 60);

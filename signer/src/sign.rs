@@ -14,8 +14,8 @@ use crate::credentials::{SecretKey, SigningKey};
 use crate::date::parse_sdk_date;
 use crate::encoding::lower_hex;
 use crate::error::SignError;
+use crate::protocol::{ALGORITHM, HEADER_AUTHORIZATION, HEADER_HOST, HEADER_SDK_DATE};
 use crate::request::RequestParts;
-use crate::{ALGORITHM, HEADER_AUTHORIZATION, HEADER_HOST, HEADER_SDK_DATE};
 
 pub(crate) type HmacSha256 = hmac::Hmac<Sha256>;
 

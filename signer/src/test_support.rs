@@ -1,6 +1,8 @@
 //! Keys and a request shared by the unit tests of every module.
 
-use crate::{RequestParts, Signed, SigningKey, sign};
+use crate::credentials::SigningKey;
+use crate::request::RequestParts;
+use crate::sign::{Signed, sign};
 
 pub(crate) const AK: &str = "HPUAEXAMPLEAK0000001";
 pub(crate) const SK: &str = "ExampleSK0123456789abcdefghijklmnopqrstuv";

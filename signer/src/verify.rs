@@ -11,9 +11,9 @@ use crate::credentials::SecretKey;
 use crate::date::parse_sdk_date;
 use crate::encoding::decode_hex_32;
 use crate::error::{AuthorizationError, VerifyError};
+use crate::protocol::{ALGORITHM, HEADER_AUTHORIZATION, HEADER_HOST, HEADER_SDK_DATE};
 use crate::request::RequestParts;
 use crate::sign::{HostProblem, keyed_mac, with_host};
-use crate::{ALGORITHM, HEADER_AUTHORIZATION, HEADER_HOST, HEADER_SDK_DATE};
 
 /// A parsed `Authorization` value.
 #[derive(Clone, Debug, PartialEq, Eq)]

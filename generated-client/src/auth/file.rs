@@ -274,9 +274,10 @@ pub(crate) mod tests {
         else {
             return false;
         };
-        let probe = |secret: &crate::signing::SecretKey| crate::signing::signature(secret, "probe");
+        let probe =
+            |secret: &huaweicloud_signer::SecretKey| huaweicloud_signer::signature(secret, "probe");
         keys.access_key == ak
-            && probe(&keys.secret_key) == probe(&crate::signing::SecretKey::new(sk))
+            && probe(&keys.secret_key) == probe(&huaweicloud_signer::SecretKey::new(sk))
             && security_token.as_ref().map(|t| t.expose()) == token
     }
 

@@ -28,7 +28,7 @@ use tokio::sync::Mutex;
 use super::Environment;
 use crate::credentials::{Credentials, env};
 use crate::error::Error;
-use crate::signing::date::days_from_civil;
+use huaweicloud_signer::date::days_from_civil;
 
 /// The address the official SDK hard-codes.
 pub const DEFAULT_ENDPOINT: &str = "http://169.254.169.254";
@@ -332,7 +332,7 @@ pub(crate) fn parse_expiry(text: &str) -> Option<SystemTime> {
     let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
     let valid = (1..=12).contains(&month)
         && day >= 1
-        && day <= crate::signing::date::days_in_month(year, month)
+        && day <= huaweicloud_signer::date::days_in_month(year, month)
         && hour < 24
         && minute < 60
         && second < 60;

@@ -22,8 +22,8 @@ use crate::credentials::Secret;
 use crate::error::{ApiError, Error};
 use crate::region::Region;
 use crate::retry::{self, RetryPolicy};
-use crate::signing::SigningKey;
 use crate::transport::sign_aksk;
+use huaweicloud_signer::SigningKey;
 
 /// The path IAM lists projects on.
 pub const PROJECTS_PATH: &str = "/v3/projects";

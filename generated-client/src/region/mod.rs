@@ -9,7 +9,7 @@ pub use endpoint::EndpointSource;
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::Error;
+use crate::error::Error;
 
 /// A Huawei Cloud region id, e.g. `cn-north-4`.
 ///
