@@ -2,9 +2,9 @@
 
 use huaweicloud_rds::ListBackups;
 
-use crate::Failure;
 use crate::args::Filters;
 use crate::duration::Window;
+use crate::failure::Failure;
 
 /// One validated request per instance with `filters` applied, then `more`
 /// (the subcommand's own parameters). `--since` is resolved once, so every

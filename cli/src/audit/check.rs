@@ -15,9 +15,11 @@ use crate::audit::summary::instant;
 use crate::audit::text::aligned;
 use crate::audit::walk::{Budget, Tally, tally_each};
 use crate::audit::{default_format, write_stdout};
+use crate::connect::{Invocation, connect};
 use crate::duration::{Window, human_duration};
+use crate::failure::{EXIT_FAILURE, Failure};
+use crate::instances;
 use crate::table::local_times;
-use crate::{EXIT_FAILURE, Failure, Invocation, connect, instances};
 
 /// Exit code when every instance could be checked and one is stale or has none.
 pub const EXIT_STALE: u8 = 3;

@@ -10,7 +10,7 @@ mod walk;
 
 use std::io::{self, IsTerminal, Write};
 
-use crate::{EXIT_FAILURE, Failure};
+use crate::failure::{EXIT_FAILURE, Failure};
 
 /// `terminal` when stdout is one, else `otherwise`.
 fn default_format<T>(terminal: T, otherwise: T) -> T {

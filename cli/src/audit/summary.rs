@@ -12,8 +12,10 @@ use crate::audit::args::{SummaryArgs, SummaryOutput};
 use crate::audit::text::{aligned, csv_record};
 use crate::audit::walk::{Budget, Tally, tally_each};
 use crate::audit::{default_format, write_stdout};
+use crate::connect::{Invocation, connect};
+use crate::failure::{EXIT_FAILURE, Failure};
 use crate::table::{human_size, local_times};
-use crate::{EXIT_FAILURE, Failure, Invocation, connect, filters, instances};
+use crate::{filters, instances};
 
 /// Two instances walked at once, four pages each: eight requests in flight.
 const BUDGET: Budget = Budget {
