@@ -8,10 +8,11 @@
 //! listens, and proxies point at such a port too, so that a request meant
 //! for anywhere but the mock fails on loopback instead of leaving the machine.
 
+#[path = "../support/mod.rs"]
+mod support;
 mod world;
 
 use std::collections::HashSet;
-use std::process::Output;
 use std::time::Duration;
 
 use huaweicloud_rds_mock::faults::FAULT_DELAY;
@@ -19,9 +20,8 @@ use huaweicloud_rds_mock::identity::{REGION_NO_PROJECT, REGION_TWO_PROJECTS, SEC
 use huaweicloud_rds_mock::{
     INSTANCE_MYSQL, MOCK_ACCESS_KEY, MOCK_PROJECT_ID, MOCK_SECRET_KEY, MockConfig,
 };
-use world::{
-    World, assert_no_secret, assert_ok, dead_loopback_url, stderr, total_count, world, world_with,
-};
+use support::Run;
+use world::{World, assert_no_secret, assert_ok, total_count, world, world_with};
 
 const LIST: &[&str] = &["list", "--instance-id", INSTANCE_MYSQL, "--output", "json"];
 
@@ -49,7 +49,7 @@ fn credentials_and_project_from_the_file_only() {
     let o = w.run(&args(&["-v", "--endpoint", &w.url()]), &[]);
     assert_ok(&o);
     assert_eq!(total_count(&o), 13);
-    let err = stderr(&o);
+    let err = &o.stderr;
     let shown = format!("credentials: credentials file {} [basic]", file.display());
     assert!(err.contains(&shown), "{err}");
     assert!(
@@ -81,9 +81,10 @@ fn the_environment_wins_over_the_file() {
     );
     assert_ok(&o);
     assert!(
-        stderr(&o).contains("credentials: environment (HUAWEICLOUD_SDK_AK"),
+        o.stderr
+            .contains("credentials: environment (HUAWEICLOUD_SDK_AK"),
         "{}",
-        stderr(&o)
+        o.stderr
     );
     assert_no_secret(&o, &[MOCK_SECRET_KEY, "file-secret-not-the-mocks"]);
 }
@@ -112,9 +113,9 @@ fn the_file_path_comes_from_the_variable() {
     );
     assert_ok(&o);
     assert!(
-        stderr(&o).contains(&elsewhere.display().to_string()),
+        o.stderr.contains(&elsewhere.display().to_string()),
         "{}",
-        stderr(&o)
+        o.stderr
     );
 }
 
@@ -131,8 +132,8 @@ fn a_malformed_file_is_exit_2_naming_the_file_and_line() {
             &args(&["--endpoint", &w.url(), "--project-id", MOCK_PROJECT_ID]),
             &[],
         );
-        assert_eq!(o.status.code(), Some(2), "{text:?}: {}", stderr(&o));
-        let err = stderr(&o);
+        assert_eq!(o.code, Some(2), "{text:?}: {}", o.stderr);
+        let err = &o.stderr;
         let named = format!("credentials file {}: line {line}:", file.display());
         assert!(err.contains(&named), "{text:?}: {err}");
     }
@@ -160,8 +161,8 @@ fn no_credentials_anywhere_is_exit_2() {
         &args(&["--endpoint", &w.url(), "--project-id", MOCK_PROJECT_ID]),
         &[],
     );
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    let err = stderr(&o);
+    assert_eq!(o.code, Some(2), "{}", o.stderr);
+    let err = &o.stderr;
     assert!(
         err.contains("no credentials") && err.contains("--auth-token"),
         "{err}"
@@ -185,7 +186,7 @@ fn the_project_id_is_looked_up_in_iam_from_the_region() {
         &keys,
     );
     assert_ok(&o);
-    let err = stderr(&o);
+    let err = &o.stderr;
     assert!(err.contains(&format!("looked up in IAM ({url})")), "{err}");
     let asked: Vec<String> = w
         .server
@@ -205,7 +206,7 @@ fn the_project_id_is_looked_up_in_iam_from_the_region() {
             &format!("iam_endpoint = {url}\n"),
         ),
     );
-    let dead = dead_loopback_url();
+    let dead = support::unused_loopback_url();
     let o = w.run(
         &args(&["--endpoint", &url]),
         &[
@@ -229,8 +230,8 @@ fn no_project_or_several_are_exit_1() {
         &args(&["--endpoint", &url, "--region", REGION_NO_PROJECT]),
         &keys,
     );
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let last = stderr(&o).lines().last().unwrap_or_default().to_owned();
+    assert_eq!(o.code, Some(1), "{}", o.stderr);
+    let last = o.stderr.lines().last().unwrap_or_default().to_owned();
     assert!(
         last.starts_with("error: ") && last.contains(REGION_NO_PROJECT),
         "{last}"
@@ -241,8 +242,8 @@ fn no_project_or_several_are_exit_1() {
         &args(&["--endpoint", &url, "--region", REGION_TWO_PROJECTS]),
         &keys,
     );
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let err = stderr(&o);
+    assert_eq!(o.code, Some(1), "{}", o.stderr);
+    let err = &o.stderr;
     assert!(
         err.contains(MOCK_PROJECT_ID) && err.contains(SECOND_PROJECT_ID),
         "{err}"
@@ -259,8 +260,8 @@ fn an_endpoint_alone_without_a_project_id_is_exit_2() {
             ("HUAWEICLOUD_SDK_SK", MOCK_SECRET_KEY),
         ],
     );
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    let err = stderr(&o);
+    assert_eq!(o.code, Some(2), "{}", o.stderr);
+    let err = &o.stderr;
     assert!(
         err.contains("--project-id") && err.contains("--region"),
         "{err}"
@@ -268,7 +269,7 @@ fn an_endpoint_alone_without_a_project_id_is_exit_2() {
     assert_eq!(w.server.total_requests(), 0);
 }
 
-fn metadata_run(w: &World, flag_after: bool) -> Output {
+fn metadata_run(w: &World, flag_after: bool) -> Run {
     let url = w.url();
     let mut all = vec![
         "-v",
@@ -302,7 +303,7 @@ fn metadata_credentials_with_a_metadata_token() {
         let o = metadata_run(&w, flag_after);
         assert_ok(&o);
         assert_eq!(total_count(&o), 13);
-        let err = stderr(&o);
+        let err = &o.stderr;
         assert!(
             err.contains(&format!("credentials: ECS metadata service {}", w.url())),
             "{err}"
@@ -346,12 +347,7 @@ fn no_secret_of_the_file_or_the_metadata_service_at_any_verbosity() {
         ]),
         &[],
     );
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "the mock refuses that SK: {}",
-        stderr(&o)
-    );
+    assert_eq!(o.code, Some(1), "the mock refuses that SK: {}", o.stderr);
     assert_no_secret(&o, &[file_sk, "file-token-distinctive"]);
 
     let o = w.run(
@@ -393,7 +389,7 @@ fn metadata_is_never_asked_without_the_flag() {
         &args(&["--endpoint", &url, "--project-id", MOCK_PROJECT_ID]),
         &[("HUAWEICLOUD_SDK_METADATA_ENDPOINT", url.as_str())],
     );
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(o.code, Some(2), "{}", o.stderr);
     assert!(seen(&w, "/openstack/latest/securitykey").is_empty());
     assert!(seen(&w, "/meta-data/latest/api/token").is_empty());
 }
@@ -429,7 +425,7 @@ fn a_walk_outlives_the_temporary_credentials() {
         &[("HUAWEICLOUD_SDK_METADATA_ENDPOINT", url.as_str())],
     );
     assert_ok(&o);
-    let lines = String::from_utf8_lossy(&o.stdout).lines().count();
+    let lines = o.stdout.lines().count();
     assert_eq!(lines, 20);
     let tokens: HashSet<String> = w
         .server
@@ -454,13 +450,13 @@ fn with_mock_keys<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
 #[test]
 fn the_region_endpoint_variable_overrides_the_table() {
     let w = world();
-    let list = format!("{}, {}", w.url(), dead_loopback_url());
+    let list = format!("{}, {}", w.url(), support::unused_loopback_url());
     let o = w.run(
         &args(&["-v", "--region", "cn-north-4"]),
         &with_mock_keys(&[("HUAWEICLOUD_SDK_REGION_RDS_CN_NORTH_4", &list)]),
     );
     assert_ok(&o);
-    let err = stderr(&o);
+    let err = &o.stderr;
     assert!(
         err.contains("(environment (HUAWEICLOUD_SDK_REGION_RDS_CN_NORTH_4))"),
         "{err}"
@@ -485,15 +481,16 @@ fn the_regions_file_overrides_the_table_and_the_variable_wins_over_it() {
     );
     assert_ok(&o);
     assert!(
-        stderr(&o).contains(&format!("regions file {}", file.display())),
+        o.stderr
+            .contains(&format!("regions file {}", file.display())),
         "{}",
-        stderr(&o)
+        o.stderr
     );
 
     // From the variable's path, and the per-region variable before it.
     let elsewhere = w.file(
         "regions.yaml",
-        &regions_yaml("cn-east-3", &dead_loopback_url()),
+        &regions_yaml("cn-east-3", &support::unused_loopback_url()),
     );
     let path = elsewhere.to_str().unwrap();
     let o = w.run(
@@ -509,17 +506,17 @@ fn the_regions_file_overrides_the_table_and_the_variable_wins_over_it() {
         &with_mock_keys(&[("HUAWEICLOUD_SDK_REGIONS_FILE", path)]),
     );
     assert_eq!(
-        o.status.code(),
+        o.code,
         Some(1),
         "the file's dead endpoint was used: {}",
-        stderr(&o)
+        o.stderr
     );
 }
 
 #[test]
 fn the_endpoint_flag_wins_over_every_override() {
     let w = world();
-    let dead = dead_loopback_url();
+    let dead = support::unused_loopback_url();
     w.home_file("regions.yaml", &regions_yaml("cn-north-4", &dead));
     let o = w.run(
         &args(&["--region", "cn-north-4", "--endpoint", &w.url()]),
@@ -533,11 +530,12 @@ fn a_malformed_regions_file_is_exit_2() {
     let w = world();
     let file = w.home_file("regions.yaml", "RDS:\n  - id: [cn-north-4\n");
     let o = w.run(&args(&["--region", "cn-north-4"]), &with_mock_keys(&[]));
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(o.code, Some(2), "{}", o.stderr);
     assert!(
-        stderr(&o).contains(&format!("regions file {}: line", file.display())),
+        o.stderr
+            .contains(&format!("regions file {}: line", file.display())),
         "{}",
-        stderr(&o)
+        o.stderr
     );
 }
 

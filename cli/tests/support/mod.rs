@@ -6,8 +6,9 @@
 //! cleared, `HOME` is a fresh directory (no `~/.huaweicloud/credentials`), no
 //! credential, project or region variable (`HUAWEICLOUD_SDK_*`,
 //! `RDS_BACKUPS_AUTH_TOKEN`) is set unless a test sets it, and the ECS
-//! metadata and IAM endpoints point at a loopback port where nothing listens
-//! (a test never reaches 169.254.169.254). Every run is bounded by ten times its budget: a liveness
+//! metadata and IAM endpoints and every proxy variable point at a loopback
+//! port where nothing listens (a test never reaches 169.254.169.254, and no
+//! proxy of the machine takes a request anywhere but loopback). Every run is bounded by ten times its budget: a liveness
 //! check that kills the binary and fails only on a hang, never a speed check.
 
 #![allow(dead_code)] // each test crate uses a different part
@@ -28,6 +29,20 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_rds-backups");
 /// The budget of a run unless a test gives its own: enough for a few short
 /// attempts and backoffs.
 pub const SHORT: Duration = Duration::from_secs(2);
+
+/// Every proxy variable reqwest reads, set to a dead loopback port.
+const PROXY_VARIABLES: &[&str] = &[
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+];
+
+/// Hosts that bypass the dead proxy: all of loopback, where every server of
+/// the tests listens.
+const LOOPBACK: &str = "127.0.0.0/8,localhost,::1";
 
 /// A run of the binary being put together.
 pub struct Cli {
@@ -127,7 +142,15 @@ impl Cli {
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", &self.home.0)
             .env("HUAWEICLOUD_SDK_METADATA_ENDPOINT", unused_loopback_url())
-            .env("HUAWEICLOUD_SDK_IAM_ENDPOINT", unused_loopback_url())
+            .env("HUAWEICLOUD_SDK_IAM_ENDPOINT", unused_loopback_url());
+        // A proxy of the machine must not carry a request away from loopback.
+        let dead_proxy = unused_loopback_url();
+        for proxy in PROXY_VARIABLES {
+            command.env(proxy, &dead_proxy);
+        }
+        command
+            .env("NO_PROXY", LOOPBACK)
+            .env("no_proxy", LOOPBACK)
             .envs(self.env.iter().map(|(k, v)| (k, v)));
         (command, self.home)
     }
@@ -250,7 +273,7 @@ impl Run {
 pub struct TempHome(PathBuf);
 
 impl TempHome {
-    fn new() -> Self {
+    pub fn new() -> Self {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
@@ -258,6 +281,12 @@ impl TempHome {
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).expect("create a temporary HOME");
         TempHome(path)
+    }
+}
+
+impl TempHome {
+    pub fn path(&self) -> &Path {
+        &self.0
     }
 }
 
