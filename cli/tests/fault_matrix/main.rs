@@ -15,6 +15,7 @@ mod support;
 
 mod bodies;
 mod connections;
+mod discovery;
 mod pagination;
 mod redirects;
 mod security;

@@ -18,6 +18,7 @@ mod support;
 mod before_sending;
 mod bodies;
 mod connections;
+mod discovery;
 mod generated;
 mod redirects;
 mod statuses;
