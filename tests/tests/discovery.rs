@@ -431,26 +431,3 @@ async fn concurrent_first_requests_share_one_fetch() {
     })
     .await;
 }
-
-#[tokio::test]
-async fn a_transient_iam_failure_is_retried() {
-    guarded(BUDGET, async {
-        let server = mock_with(MockConfig::default()).await;
-        server.script_any([huaweicloud_rds_mock::Fault::unavailable(0)]);
-        let client = builder(&server)
-            .region(Region::AP_SOUTHEAST_1)
-            .credentials(aksk())
-            .backoff(Duration::from_millis(10), Duration::from_millis(20))
-            .connect()
-            .await
-            .unwrap();
-        assert_eq!(client.project_id(), MOCK_PROJECT_ID);
-        let asked = server
-            .received()
-            .iter()
-            .filter(|r| r.target.starts_with("/v3/projects"))
-            .count();
-        assert_eq!(asked, 2, "the 503, then the answer");
-    })
-    .await;
-}

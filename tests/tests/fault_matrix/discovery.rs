@@ -70,33 +70,39 @@ async fn metadata_errors_and_unreadable_credentials_are_discovery_errors() {
 }
 
 #[tokio::test]
-async fn iam_answering_500_once_is_retried_and_the_project_found() {
-    guarded(BUDGET, async {
-        let server = mock_with(MockConfig::default()).await;
-        server.script_any([Fault::error(500, "SYS.0500", "internal")]);
-        let client = RdsClient::builder()
-            .endpoint(server.base_url())
-            .iam_endpoint(server.base_url())
-            .region(Region::AP_SOUTHEAST_1)
-            .credentials(Credentials::aksk(MOCK_ACCESS_KEY, MOCK_SECRET_KEY))
-            .backoff(Duration::from_millis(10), Duration::from_millis(20))
-            .connect()
-            .await
-            .unwrap();
-        assert_eq!(client.project_id(), MOCK_PROJECT_ID);
-        let asked = server
-            .received()
-            .iter()
-            .filter(|r| r.target.starts_with("/v3/projects"))
-            .count();
-        assert_eq!(asked, 2, "the 500, then the answer");
-        let page = client
-            .list_backups(&ListBackups::new(INSTANCE_MYSQL))
-            .await
-            .unwrap();
-        assert!(!page.backups.is_empty());
-    })
-    .await;
+async fn iam_failing_once_is_retried_and_the_project_found() {
+    for fault in [
+        Fault::error(500, "SYS.0500", "internal"),
+        Fault::unavailable(0),
+    ] {
+        let what = format!("{fault:?}");
+        guarded(BUDGET, async {
+            let server = mock_with(MockConfig::default()).await;
+            server.script_any([fault]);
+            let client = RdsClient::builder()
+                .endpoint(server.base_url())
+                .iam_endpoint(server.base_url())
+                .region(Region::AP_SOUTHEAST_1)
+                .credentials(Credentials::aksk(MOCK_ACCESS_KEY, MOCK_SECRET_KEY))
+                .backoff(Duration::from_millis(10), Duration::from_millis(20))
+                .connect()
+                .await
+                .unwrap();
+            assert_eq!(client.project_id(), MOCK_PROJECT_ID, "{what}");
+            let asked = server
+                .received()
+                .iter()
+                .filter(|r| r.target.starts_with("/v3/projects"))
+                .count();
+            assert_eq!(asked, 2, "{what}: the failure, then the answer");
+            let page = client
+                .list_backups(&ListBackups::new(INSTANCE_MYSQL))
+                .await
+                .unwrap();
+            assert!(!page.backups.is_empty(), "{what}");
+        })
+        .await;
+    }
 }
 
 #[test]
