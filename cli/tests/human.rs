@@ -2,7 +2,7 @@
 
 mod support;
 
-use huaweicloud_rds_mock::{Backup, Datastore, MockServer};
+use huaweicloud_rds_mock::{Backup, MockServer};
 use support::Run;
 use unicode_width::UnicodeWidthStr;
 
@@ -16,21 +16,8 @@ fn against(server: &MockServer, args: &[&str], tz: &str) -> Run {
 
 fn backup(id: &str, name: &str, begin: &str) -> Backup {
     Backup {
-        id: id.into(),
         name: name.into(),
-        backup_type: "manual".into(),
-        size: 2803,
-        status: "COMPLETED".into(),
-        begin_time: begin.into(),
-        end_time: "2026-01-01T03:00:00+0800".into(),
-        datastore: Datastore {
-            engine: "MySQL".into(),
-            version: "8.0".into(),
-        },
-        databases: None,
-        associated_with_ddm: None,
-        min_data_volume_capacity_for_restore: None,
-        instance_id: "table-instance".into(),
+        ..support::backup("table-instance", id, begin)
     }
 }
 

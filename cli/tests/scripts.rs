@@ -3,7 +3,7 @@
 mod support;
 
 use huaweicloud_rds_mock::{
-    Backup, Datastore, INSTANCE_EMPTY, INSTANCE_MYSQL, INSTANCE_SQLSERVER, MockServer,
+    Backup, INSTANCE_EMPTY, INSTANCE_MYSQL, INSTANCE_SQLSERVER, MockServer,
 };
 use serde_json::Value;
 use support::Run;
@@ -26,21 +26,10 @@ fn against(server: &MockServer, args: &[&str], stdin: &str, tz: &str) -> Run {
 
 fn backup(id: &str, name: &str, kind: &str, status: &str, begin: &str) -> Backup {
     Backup {
-        id: id.into(),
         name: name.into(),
         backup_type: kind.into(),
-        size: 2803,
         status: status.into(),
-        begin_time: begin.into(),
-        end_time: "2026-01-01T03:00:00+0800".into(),
-        datastore: Datastore {
-            engine: "MySQL".into(),
-            version: "8.0".into(),
-        },
-        databases: None,
-        associated_with_ddm: None,
-        min_data_volume_capacity_for_restore: None,
-        instance_id: "csv-instance".into(),
+        ..support::backup("csv-instance", id, begin)
     }
 }
 

@@ -11,9 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use huaweicloud_rds_mock::{
-    Backup, Datastore, INSTANCE_LARGE, INSTANCE_MYSQL, LARGE_INSTANCE_BACKUPS,
-};
+use huaweicloud_rds_mock::{Backup, INSTANCE_LARGE, INSTANCE_MYSQL, LARGE_INSTANCE_BACKUPS};
 use rustix::fs::{Mode, OFlags};
 use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
 use rustix::termios::{Winsize, tcsetwinsize};
@@ -292,21 +290,15 @@ fn usage_errors_honour_no_color() {
 
 fn backup(instance: &str, n: usize) -> Backup {
     Backup {
-        id: format!("{instance}-b{n}"),
         name: format!("backup {n}"),
         backup_type: "auto".into(),
         size: 1024,
-        status: "COMPLETED".into(),
-        begin_time: format!("2026-01-01T0{n}:00:00+0800"),
         end_time: format!("2026-01-01T0{n}:30:00+0800"),
-        datastore: Datastore {
-            engine: "MySQL".into(),
-            version: "8.0".into(),
-        },
-        databases: None,
-        associated_with_ddm: None,
-        min_data_volume_capacity_for_restore: None,
-        instance_id: instance.into(),
+        ..support::backup(
+            instance,
+            &format!("{instance}-b{n}"),
+            &format!("2026-01-01T0{n}:00:00+0800"),
+        )
     }
 }
 

@@ -213,6 +213,13 @@ pub fn instance_args(ids: &[&'static str]) -> Vec<&'static str> {
     ids.iter().flat_map(|id| ["--instance-id", *id]).collect()
 }
 
+/// `summary --output OUTPUT --instance-id ID...`.
+pub fn summary(f: &Fixture, output: &str, ids: &[&'static str]) -> Run {
+    let mut args = vec!["summary", "--output", output];
+    args.extend(instance_args(ids));
+    f.run(&args)
+}
+
 pub fn check(f: &Fixture, ids: &[&'static str], extra: &[&str]) -> Run {
     let mut args = vec!["check", "--max-age", "26h"];
     args.extend(instance_args(ids));

@@ -8,9 +8,7 @@ use crate::fixture::*;
 #[test]
 fn summary_json_counts_every_page_with_nulls_for_none() {
     let f = Fixture::new();
-    let mut args = vec!["summary", "--output", "json"];
-    args.extend(instance_args(&[TWO_PAGES, FRESH, MISSING, OFFSETS]));
-    let o = f.run(&args);
+    let o = summary(&f, "json", &[TWO_PAGES, FRESH, MISSING, OFFSETS]);
     o.assert_exit(0);
     let v = o.json();
     let s = v["instances"].as_array().unwrap();
@@ -59,9 +57,7 @@ fn summary_json_counts_every_page_with_nulls_for_none() {
 #[test]
 fn summary_csv_and_table_have_one_row_per_instance() {
     let f = Fixture::new();
-    let mut args = vec!["summary", "--output", "csv"];
-    args.extend(instance_args(&[FRESH, MISSING]));
-    let o = f.run(&args);
+    let o = summary(&f, "csv", &[FRESH, MISSING]);
     o.assert_exit(0);
     let text = &o.stdout;
     let lines: Vec<&str> = text.lines().collect();
@@ -75,9 +71,7 @@ fn summary_csv_and_table_have_one_row_per_instance() {
     )));
     assert_eq!(lines[2], format!("{MISSING},0,0,,,,,,"));
 
-    let mut args = vec!["summary", "--output", "table"];
-    args.extend(instance_args(&[FRESH, MISSING]));
-    let o = f.run(&args);
+    let o = summary(&f, "table", &[FRESH, MISSING]);
     o.assert_exit(0);
     let text = &o.stdout;
     assert_eq!(text.lines().count(), 3, "{text}");
@@ -87,9 +81,7 @@ fn summary_csv_and_table_have_one_row_per_instance() {
 #[test]
 fn summary_with_an_instance_that_fails_prints_nothing_and_exits_1() {
     let f = Fixture::new();
-    let mut args = vec!["summary", "--output", "json"];
-    args.extend(instance_args(&[FRESH, FAULT_500]));
-    let o = f.run(&args);
+    let o = summary(&f, "json", &[FRESH, FAULT_500]);
     o.assert_exit(1);
     assert!(o.stdout.is_empty(), "{}", o.stdout);
     let last = o.last_line().to_owned();

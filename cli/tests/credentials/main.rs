@@ -172,15 +172,20 @@ fn no_credentials_anywhere_is_exit_2() {
     assert!(!err.contains("IAM token"), "{err}");
 }
 
+/// The mock's AK/SK from the environment, and IAM at `url`.
+fn iam_keys(url: &str) -> [(&'static str, &str); 3] {
+    [
+        ("HUAWEICLOUD_SDK_AK", MOCK_ACCESS_KEY),
+        ("HUAWEICLOUD_SDK_SK", MOCK_SECRET_KEY),
+        ("HUAWEICLOUD_SDK_IAM_ENDPOINT", url),
+    ]
+}
+
 #[test]
 fn the_project_id_is_looked_up_in_iam_from_the_region() {
     let w = world();
     let url = w.url();
-    let keys = [
-        ("HUAWEICLOUD_SDK_AK", MOCK_ACCESS_KEY),
-        ("HUAWEICLOUD_SDK_SK", MOCK_SECRET_KEY),
-        ("HUAWEICLOUD_SDK_IAM_ENDPOINT", url.as_str()),
-    ];
+    let keys = iam_keys(&url);
     let o = w.run(
         &args(&["-v", "--endpoint", &url, "--region", "cn-north-4"]),
         &keys,
@@ -221,11 +226,7 @@ fn the_project_id_is_looked_up_in_iam_from_the_region() {
 fn no_project_or_several_are_exit_1() {
     let w = world();
     let url = w.url();
-    let keys = [
-        ("HUAWEICLOUD_SDK_AK", MOCK_ACCESS_KEY),
-        ("HUAWEICLOUD_SDK_SK", MOCK_SECRET_KEY),
-        ("HUAWEICLOUD_SDK_IAM_ENDPOINT", url.as_str()),
-    ];
+    let keys = iam_keys(&url);
     let o = w.run(
         &args(&["--endpoint", &url, "--region", REGION_NO_PROJECT]),
         &keys,

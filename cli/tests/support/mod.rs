@@ -21,7 +21,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use huaweicloud_rds_mock::{
-    INSTANCE_MYSQL, MOCK_AUTH_TOKEN, MOCK_PROJECT_ID, MockConfig, MockServer, Script,
+    Backup, Datastore, INSTANCE_MYSQL, MOCK_AUTH_TOKEN, MOCK_PROJECT_ID, MockConfig, MockServer,
+    Script,
 };
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_rds-backups");
@@ -345,5 +346,28 @@ pub fn scripted(script: impl Into<Script>, global: &[&str], args: &[&str]) -> Sc
         run,
         requests: server.requests(INSTANCE_MYSQL),
         server,
+    }
+}
+
+/// A completed manual MySQL 8.0 backup of `instance`, 2803 kB, begun at
+/// `begin` and ended 2026-01-01T03:00:00+0800: tests change the fields they
+/// are about (`Backup { name, ..backup(...) }`).
+pub fn backup(instance: &str, id: &str, begin: &str) -> Backup {
+    Backup {
+        id: id.into(),
+        name: id.into(),
+        backup_type: "manual".into(),
+        size: 2803,
+        status: "COMPLETED".into(),
+        begin_time: begin.into(),
+        end_time: "2026-01-01T03:00:00+0800".into(),
+        datastore: Datastore {
+            engine: "MySQL".into(),
+            version: "8.0".into(),
+        },
+        databases: None,
+        associated_with_ddm: None,
+        min_data_volume_capacity_for_restore: None,
+        instance_id: instance.into(),
     }
 }
