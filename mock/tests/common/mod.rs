@@ -5,7 +5,8 @@
 use std::time::Duration;
 
 use huaweicloud_rds_mock::{
-    MOCK_ACCESS_KEY, MOCK_AUTH_TOKEN, MOCK_PROJECT_ID, MOCK_SECRET_KEY, MockConfig, MockServer,
+    INSTANCE_MYSQL, MOCK_ACCESS_KEY, MOCK_AUTH_TOKEN, MOCK_PROJECT_ID, MOCK_SECRET_KEY, MockConfig,
+    MockServer,
 };
 use huaweicloud_signer::{self as signing, RequestParts, SigningKey};
 use serde_json::Value;
@@ -96,6 +97,12 @@ pub async fn get_json(ctx: &Ctx, raw_query: &str) -> (u16, Value) {
 }
 
 /// The ids of a list body, in order.
+/// After a fault or a bad request, the server still answers a good one.
+pub async fn assert_still_serves(ctx: &Ctx) {
+    let (status, body) = get_json(ctx, &format!("instance_id={INSTANCE_MYSQL}")).await;
+    assert_eq!(status, 200, "{body}");
+}
+
 pub fn ids(body: &Value) -> Vec<String> {
     body["backups"]
         .as_array()
