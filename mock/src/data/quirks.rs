@@ -20,6 +20,31 @@ pub const QUIRK_NULL_OPTIONALS: &str = "quirk-null-optionals";
 /// Quirk: times with a `+08:00` offset and with `Z` instead of `+0800`.
 pub const QUIRK_TIME_OFFSETS: &str = "quirk-time-offsets";
 
+/// An automated and a manual completed MySQL backup of `instance`, the base
+/// that a quirk instance then bends.
+fn auto_and_manual(instance: &str) -> Vec<Value> {
+    vec![
+        quirk(
+            instance,
+            0,
+            "auto",
+            "COMPLETED",
+            "MySQL",
+            "2024-06-29T02:00:00+0800",
+            "2024-06-29T02:10:00+0800",
+        ),
+        quirk(
+            instance,
+            1,
+            "manual",
+            "COMPLETED",
+            "MySQL",
+            "2024-06-28T12:00:00+0800",
+            "2024-06-28T12:10:00+0800",
+        ),
+    ]
+}
+
 /// A JSON backup for the quirk instances.
 fn quirk(
     instance: &str,
@@ -118,27 +143,7 @@ pub(super) fn quirks() -> Vec<Instance> {
         ),
     ];
 
-    let q = QUIRK_EXTRA_FIELDS;
-    let mut extra = vec![
-        quirk(
-            q,
-            0,
-            "auto",
-            "COMPLETED",
-            "MySQL",
-            "2024-06-29T02:00:00+0800",
-            "2024-06-29T02:10:00+0800",
-        ),
-        quirk(
-            q,
-            1,
-            "manual",
-            "COMPLETED",
-            "MySQL",
-            "2024-06-28T12:00:00+0800",
-            "2024-06-28T12:10:00+0800",
-        ),
-    ];
+    let mut extra = auto_and_manual(QUIRK_EXTRA_FIELDS);
     for (i, v) in extra.iter_mut().enumerate() {
         v["storage_type"] = json!("OBS");
         v["encryption"] = json!({"enabled": i == 0, "kms_key_id": null});
@@ -148,27 +153,7 @@ pub(super) fn quirks() -> Vec<Instance> {
         v["datastore"]["complete_version"] = json!("8.0.28.231003");
     }
 
-    let q = QUIRK_NULL_OPTIONALS;
-    let mut nulls = vec![
-        quirk(
-            q,
-            0,
-            "auto",
-            "COMPLETED",
-            "MySQL",
-            "2024-06-29T02:00:00+0800",
-            "2024-06-29T02:10:00+0800",
-        ),
-        quirk(
-            q,
-            1,
-            "manual",
-            "COMPLETED",
-            "MySQL",
-            "2024-06-28T12:00:00+0800",
-            "2024-06-28T12:10:00+0800",
-        ),
-    ];
+    let mut nulls = auto_and_manual(QUIRK_NULL_OPTIONALS);
     nulls[0]["databases"] = Value::Null;
     nulls[0]["associated_with_ddm"] = Value::Null;
     nulls[0]["min_data_volume_capacity_for_restore"] = Value::Null;
