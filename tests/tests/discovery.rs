@@ -233,30 +233,6 @@ async fn expired_or_mismatched_security_tokens_are_refused_by_the_mock() {
     .await;
 }
 
-#[tokio::test]
-async fn a_missing_metadata_service_is_a_clear_error() {
-    guarded(BUDGET, async {
-        let server = mock_with(MockConfig::default()).await;
-        let gone = server.base_url();
-        server.shutdown().await;
-        let client = RdsClient::builder()
-            .endpoint("http://127.0.0.1:9")
-            .project_id(MOCK_PROJECT_ID)
-            .credentials(Credentials::metadata(
-                MetadataCredentials::new(&gone).unwrap(),
-            ))
-            .build()
-            .unwrap();
-        let e = client
-            .list_backups(&ListBackups::new(INSTANCE_MYSQL))
-            .await
-            .unwrap_err();
-        assert!(matches!(e, Error::Discovery(_)), "{e:?}");
-        assert!(e.to_string().contains(&gone), "{e}");
-    })
-    .await;
-}
-
 fn aksk() -> Credentials {
     Credentials::aksk(MOCK_ACCESS_KEY, MOCK_SECRET_KEY)
 }

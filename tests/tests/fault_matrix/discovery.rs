@@ -9,44 +9,52 @@ use huaweicloud_rds_mock::{
     Fault, INSTANCE_MYSQL, MOCK_ACCESS_KEY, MOCK_PROJECT_ID, MOCK_SECRET_KEY, MockConfig, Reply,
 };
 
-use crate::support::{guarded, mock_with};
+use crate::support::{guarded, mock_with, unused_loopback_url};
 
 const BUDGET: Duration = Duration::from_secs(10);
 
 const SECURITY_KEY_PATH: &str = "/openstack/latest/securitykey";
 
 #[tokio::test]
-async fn metadata_errors_and_unreadable_credentials_are_discovery_errors() {
-    // The first request is the token PUT, the second the security key GET.
-    let cases: [(&str, Vec<Fault>, &str); 3] = [
+async fn metadata_down_failing_or_unreadable_is_a_discovery_error() {
+    // `None`: the service is down (nothing listens). Otherwise its script:
+    // the first request is the token PUT, the second the security key GET.
+    let cases: [(&str, Option<Vec<Fault>>, &str); 4] = [
+        ("down", None, "/meta-data/latest/api/token"),
         (
             "token 500",
-            vec![Fault::error(500, "SYS.0500", "internal")],
+            Some(vec![Fault::error(500, "SYS.0500", "internal")]),
             "HTTP 500",
         ),
         (
             "security key 500",
-            vec![Fault::None, Fault::error(500, "SYS.0500", "internal")],
+            Some(vec![Fault::None, Fault::error(500, "SYS.0500", "internal")]),
             "HTTP 500",
         ),
         (
             "security key body cut short",
-            vec![
+            Some(vec![
                 Fault::None,
                 Fault::Reply(Reply::json(200, r#"{"credential": {"access": "AK"#)),
-            ],
+            ]),
             SECURITY_KEY_PATH,
         ),
     ];
     for (what, faults, says) in cases {
         guarded(BUDGET, async {
             let server = mock_with(MockConfig::default()).await;
-            server.script_any(faults);
+            let metadata = match faults {
+                Some(faults) => {
+                    server.script_any(faults);
+                    server.base_url()
+                }
+                None => unused_loopback_url(),
+            };
             let client = RdsClient::builder()
                 .endpoint(server.base_url())
                 .project_id(MOCK_PROJECT_ID)
                 .credentials(Credentials::metadata(
-                    MetadataCredentials::new(server.base_url()).unwrap(),
+                    MetadataCredentials::new(&metadata).unwrap(),
                 ))
                 .build()
                 .unwrap();
@@ -57,6 +65,7 @@ async fn metadata_errors_and_unreadable_credentials_are_discovery_errors() {
             assert!(matches!(e, Error::Discovery(_)), "{what}: {e:?}");
             let text = e.to_string();
             assert!(text.contains("ECS metadata service"), "{what}: {text}");
+            assert!(text.contains(&metadata), "{what}: {text}");
             assert!(text.contains(says), "{what}: {text}");
             let listed = server
                 .received()

@@ -239,3 +239,10 @@ pub async fn call(
 pub async fn call_default(script: impl Into<Script>) -> Call {
     call(script, |b| b).await
 }
+
+/// `http://127.0.0.1:PORT` where nothing listens (bound, then released).
+pub fn unused_loopback_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    let port = listener.local_addr().expect("local address").port();
+    format!("http://127.0.0.1:{port}")
+}
