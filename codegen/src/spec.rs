@@ -7,6 +7,8 @@ use crate::error::CodegenError;
 
 mod locate;
 
+use locate::{escape_pointer, json_pointer};
+
 /// A parsed OpenAPI document, remembering the file it came from for errors.
 #[derive(Debug, Clone)]
 pub struct Spec {
@@ -155,25 +157,6 @@ pub(crate) fn keep_only_success_responses(openapi: &mut OpenAPI) {
             });
         }
     }
-}
-
-pub(crate) fn json_pointer(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut pointer = String::new();
-    for segment in path.iter() {
-        pointer.push('/');
-        match segment {
-            Segment::Seq { index } => pointer.push_str(&index.to_string()),
-            Segment::Map { key } => pointer.push_str(&escape_pointer(key)),
-            Segment::Enum { variant } => pointer.push_str(&escape_pointer(variant)),
-            Segment::Unknown => pointer.push('?'),
-        }
-    }
-    pointer
-}
-
-pub(crate) fn escape_pointer(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 #[cfg(test)]

@@ -63,6 +63,13 @@ impl Answer {
         }
     }
 
+    /// `405` naming the method to use, with `Allow`.
+    pub fn method_not_allowed(allow: &str) -> Answer {
+        let mut a = Answer::error(405, "APIGW.0101", &format!("Use {allow}."));
+        a.headers.push(("Allow".into(), allow.into()));
+        a
+    }
+
     /// `{"error_code": code, "error_msg": msg}`.
     pub fn error(status: u16, code: &str, msg: &str) -> Answer {
         let body = serde_json::json!({"error_code": code, "error_msg": msg});

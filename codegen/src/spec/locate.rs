@@ -10,8 +10,6 @@ use openapiv3::{
 use serde::de::DeserializeOwned;
 use serde_norway::Value;
 
-use super::{escape_pointer, json_pointer};
-
 type Found = (String, String);
 
 /// The pointer and message of the deepest part of `root` that does not parse.
@@ -107,4 +105,24 @@ fn probe<T: DeserializeOwned>(value: &Value, ptr: &str) -> Option<Found> {
             e.inner().to_string(),
         )),
     }
+}
+
+/// The JSON pointer (RFC 6901) of a serde path.
+pub(crate) fn json_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        pointer.push('/');
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&index.to_string()),
+            Segment::Map { key } => pointer.push_str(&escape_pointer(key)),
+            Segment::Enum { variant } => pointer.push_str(&escape_pointer(variant)),
+            Segment::Unknown => pointer.push('?'),
+        }
+    }
+    pointer
+}
+
+pub(crate) fn escape_pointer(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
 }

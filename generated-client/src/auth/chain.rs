@@ -12,7 +12,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use super::{Environment, file};
+use super::environment::Environment;
+use super::file;
 use crate::credentials::{Credentials, env};
 use crate::error::Error;
 

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::Environment;
+use super::environment::Environment;
 use crate::credentials::{Credentials, env};
 use crate::error::Error;
 

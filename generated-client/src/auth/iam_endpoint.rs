@@ -3,7 +3,7 @@
 //! `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else the SDK's table
 //! (huaweicloudsdkcore `auth/endpoint.py`), else the global endpoint.
 
-use super::Environment;
+use super::environment::Environment;
 use crate::credentials::env;
 
 /// The global IAM endpoint, for regions the table does not list.

@@ -25,7 +25,7 @@ use std::time::{Duration, Instant, SystemTime};
 use serde::Deserialize;
 use tokio::sync::Mutex;
 
-use super::Environment;
+use super::environment::Environment;
 use crate::credentials::{Credentials, env};
 use crate::error::Error;
 use huaweicloud_signer::date::days_from_civil;

@@ -1,6 +1,6 @@
 //! IAM's `GET /v3/projects?name={region}` (after authentication).
 
-use super::{MOCK_DOMAIN_ID, REGION_TWO_PROJECTS, SECOND_PROJECT_ID, method_not_allowed};
+use super::names::{MOCK_DOMAIN_ID, REGION_TWO_PROJECTS, SECOND_PROJECT_ID};
 use crate::answer::Answer;
 use crate::credentials::MOCK_PROJECT_ID;
 use crate::request::RecordedRequest;
@@ -45,7 +45,7 @@ const KNOWN_REGIONS: &[&str] = &[
 
 pub(crate) fn projects(req: &RecordedRequest) -> Answer {
     if req.method != "GET" {
-        return method_not_allowed("GET");
+        return Answer::method_not_allowed("GET");
     }
     let name = crate::query::parse_pairs(req.query().unwrap_or(""))
         .ok()

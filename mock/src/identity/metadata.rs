@@ -2,14 +2,14 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::{Issued, method_not_allowed};
+use super::issued::Issued;
 use crate::answer::Answer;
 use crate::request::RecordedRequest;
 
 /// `PUT /meta-data/latest/api/token`.
 pub(crate) fn metadata_token(req: &RecordedRequest, issued: &Issued, tokens_on: bool) -> Answer {
     if req.method != "PUT" {
-        return method_not_allowed("PUT");
+        return Answer::method_not_allowed("PUT");
     }
     if !tokens_on {
         return Answer::error(404, "MOCK.404", "This metadata service has no tokens.");
@@ -35,7 +35,7 @@ pub(crate) fn security_key(
     ttl: Duration,
 ) -> Answer {
     if req.method != "GET" {
-        return method_not_allowed("GET");
+        return Answer::method_not_allowed("GET");
     }
     if tokens_on && req.header("x-metadata-token") != Some(issued.metadata_token().as_str()) {
         return text(
