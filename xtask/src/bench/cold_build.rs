@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::cargo_logged;
+use super::cargo::cargo_logged;
 use super::machine::{load_average, today};
 
 #[derive(Debug)]

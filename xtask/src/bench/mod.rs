@@ -29,6 +29,7 @@
 //! [`cli`] times the command as a process, [`cold_build`] the cold build,
 //! [`machine`] describes where it ran, and [`report`] writes `BENCHMARKS.md`.
 
+mod cargo;
 mod cli;
 mod cold_build;
 mod criterion;
@@ -41,10 +42,11 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::process::{self, Server};
+use crate::process::Server;
 use crate::sdk_signer;
 use crate::tools;
 
+use cargo::cargo_logged;
 use cold_build::ColdBuild;
 use machine::{Machine, load_average};
 use report::Figures;
@@ -277,44 +279,6 @@ fn stage(what: &str) {
     println!("==> {what}");
 }
 
-pub(super) fn cargo_logged(
-    root: &Path,
-    args: &[&str],
-    env: &[(&str, &std::ffi::OsStr)],
-    log: &Path,
-    limit: Duration,
-) -> Result<(), String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut cmd = Command::new(cargo);
-    cmd.current_dir(root).args(args);
-    for (key, value) in env {
-        cmd.env(key, value);
-    }
-    let done = process::run_logged(&mut cmd, log, limit)?;
-    if done.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "`{}` failed ({}):\n{}",
-            process::describe(&cmd),
-            done.status,
-            done.tail(30)
-        ))
-    }
-}
-
-pub(super) fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    if n == 0 {
-        f64::NAN
-    } else if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,12 +295,5 @@ mod tests {
             Some("# B\n\n## One\n\nold\n\n## Two\n\nlast\n")
         );
         assert_eq!(replace_section(text, "## Three", ""), None);
-    }
-
-    #[test]
-    fn medians() {
-        assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
-        assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), 2.5);
-        assert!(median(&mut []).is_nan());
     }
 }
