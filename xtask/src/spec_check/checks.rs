@@ -5,7 +5,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use super::{Check, Ctx, Job, Need, Outcome, mock};
+use super::mock;
+use super::model::{Check, Ctx, Job, Need, Outcome};
 use crate::process::{self, Finished, Server, free_port, run_logged};
 
 /// Longest a single tool run may take.

@@ -5,7 +5,8 @@
 use std::path::Path;
 use std::time::Instant;
 
-use super::{CHECKS, Check, Ctx, Outcome, Row, selected};
+use super::checks::CHECKS;
+use super::model::{Check, Ctx, Outcome, Row, selected};
 
 /// One text edit: after the first `anchor`, the first `from` becomes `to`.
 #[derive(Debug)]
@@ -188,7 +189,7 @@ fn plant_and_run(
     std::fs::create_dir_all(copy.parent().unwrap_or(&job.scratch))
         .and_then(|()| std::fs::write(&copy, planted))
         .map_err(|e| Outcome::Failed(format!("cannot write {}: {e}", copy.display())))?;
-    let job = super::Job { spec: copy, ..job };
+    let job = super::model::Job { spec: copy, ..job };
     let outcome = (check.run)(ctx, &job);
     let log = std::fs::read_to_string(&job.log).unwrap_or_default();
     Ok(match outcome {
