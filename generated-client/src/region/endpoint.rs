@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use serde_norway::Value;
 
-use super::Region;
+use super::table::Region;
 use crate::auth::Environment;
 use crate::credentials::env;
 use crate::error::Error;
