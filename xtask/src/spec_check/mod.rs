@@ -27,7 +27,7 @@ use std::path::Path;
 use std::time::Instant;
 
 pub use checks::CHECKS;
-use model::{Check, Ctx, Need, Outcome, Row, selected};
+use model::{Check, Ctx, Outcome, Row, selected};
 
 const USAGE: &str = "usage: cargo xtask spec-check [--planted] [--require-all] [--only ID[,ID...]]";
 
@@ -93,7 +93,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
 
 fn run_checks(ctx: &mut Ctx, only: Option<&Vec<String>>) -> Result<Vec<Row>, String> {
     let checks: Vec<&Check> = CHECKS.iter().filter(|c| selected(c, only)).collect();
-    setup(ctx, &checks);
+    ctx.set_up(&checks);
     let spec = ctx.root.join("spec").join("openapi.yaml");
     let mut rows = Vec::new();
     for check in checks {
@@ -124,21 +124,6 @@ fn run_checks(ctx: &mut Ctx, only: Option<&Vec<String>>) -> Result<Vec<Row>, Str
         });
     }
     Ok(rows)
-}
-
-/// Installs the tools and builds the programs the checks need, before any check
-/// runs, so that the checks' own times are theirs.
-fn setup(ctx: &mut Ctx, checks: &[&Check]) {
-    let mut needs: Vec<Need> = Vec::new();
-    for need in checks.iter().flat_map(|c| c.needs.iter()) {
-        if !needs.contains(need) {
-            needs.push(*need);
-        }
-    }
-    let start = Instant::now();
-    println!("==> setup: tools and programs ({needs:?})");
-    ctx.prepare(&needs);
-    println!("<== setup done in {:.1}s", start.elapsed().as_secs_f64());
 }
 
 fn report(rows: &[Row], planted: bool, total: f64, require_all: bool) -> Result<(), String> {

@@ -102,6 +102,20 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// Install and start what `checks` need, each need once.
+    pub(crate) fn set_up(&mut self, checks: &[&Check]) {
+        let mut needs: Vec<Need> = Vec::new();
+        for need in checks.iter().flat_map(|c| c.needs.iter()) {
+            if !needs.contains(need) {
+                needs.push(*need);
+            }
+        }
+        let start = Instant::now();
+        println!("==> setup: tools and programs ({needs:?})");
+        self.prepare(&needs);
+        println!("<== setup done in {:.1}s", start.elapsed().as_secs_f64());
+    }
+
     pub(crate) fn new(root: &Path) -> Ctx {
         let target = tools::target_dir(root);
         let work = target.join("spec-check");

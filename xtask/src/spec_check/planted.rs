@@ -147,7 +147,7 @@ pub(super) fn run(ctx: &mut Ctx, only: Option<&Vec<String>>) -> Result<Vec<Row>,
         }
     }
     let checks: Vec<&Check> = planned.iter().map(|(_, c)| *c).collect();
-    super::setup(ctx, &checks);
+    ctx.set_up(&checks);
     let mut rows = Vec::new();
     for (defect, check) in planned {
         println!(
