@@ -5,6 +5,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use super::stats::median;
+
 // The mock's documented test values (crate `huaweicloud-rds-mock`).
 const MOCK_PROJECT_ID: &str = "0483b6b16e954cb88930a360d2c4e663";
 const MOCK_AUTH_TOKEN: &str = "MIIMOCK-rds-token-0123456789abcdef";
@@ -153,28 +155,4 @@ fn peak_rss_kb(
         }
     }
     Ok(peak.map(|kb| (kb, "VmHWM of /proc/<pid>/status, polled every 2 ms")))
-}
-
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    if n == 0 {
-        f64::NAN
-    } else if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn medians() {
-        assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
-        assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), 2.5);
-        assert!(median(&mut []).is_nan());
-    }
 }

@@ -36,6 +36,7 @@ mod criterion;
 mod machine;
 mod peer;
 mod report;
+mod stats;
 mod throttling;
 
 use std::path::Path;

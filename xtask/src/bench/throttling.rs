@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::median;
+use super::stats::median;
 use crate::process::{self, Server};
 use crate::sdk_signer::OfficialSdk;
 
