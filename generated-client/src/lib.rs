@@ -126,4 +126,4 @@ pub use response::{ResponseParseError, parse_list_backups};
 pub use retry::RetryPolicy;
 pub use time::{TimeParseError, Timestamp};
 #[cfg(feature = "client")]
-pub use walk::{BackupStream, MultiStream, WalkOptions};
+pub use walk::{BackupStream, MultiStream, WalkEvent, WalkOptions};

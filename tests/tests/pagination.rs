@@ -23,7 +23,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use huaweicloud_rds::types::Backup;
-use huaweicloud_rds::{BackupStream, Error, ListBackups, RdsClient, WalkOptions};
+use huaweicloud_rds::{BackupStream, Error, ListBackups, RdsClient, WalkEvent, WalkOptions};
 use huaweicloud_rds_mock::faults::{
     FAULT_500, FAULT_SAME_PAGE, FAULT_SHIFT, FAULT_TOTAL_COUNT_HIGH, FAULT_TOTAL_COUNT_LOW,
 };
@@ -590,6 +590,77 @@ async fn list_instances_an_error_ends_only_that_instance() {
         );
         assert_eq!(seen, want);
         assert_eq!(server.requests(FAULT_500), 1);
+    })
+    .await;
+}
+
+/// Every event names its instance: an instance whose first page fails, one
+/// without backups and one that fails after its first page are each
+/// accounted for (`Counted` when a first page arrived, `Finished` or `Failed`
+/// once), in the order given, and the good instances around them complete.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_instances_events_attribute_each_error_and_end_to_its_instance() {
+    guarded(Duration::from_secs(5), async {
+        let server = mock().await;
+        let midway = "walk-fails-midway";
+        let midway_ids = insert_plain_instance(&server, midway, 250);
+        server.script(
+            midway,
+            vec![Fault::None, Fault::error(500, "DBS.108000", "midway")],
+        );
+        let c = client(&server).max_attempts(1).build().unwrap();
+        let instances = [
+            INSTANCE_MYSQL,
+            FAULT_500,
+            INSTANCE_EMPTY,
+            midway,
+            INSTANCE_POSTGRESQL,
+        ];
+        let requests = instances.iter().map(|i| ListBackups::new(*i)).collect();
+        let mut stream = c.list_instances(requests, walk(4));
+        let mut counted = vec![None; instances.len()];
+        let mut listed = vec![Vec::new(); instances.len()];
+        let mut ends: Vec<Option<Result<u64, String>>> = vec![None; instances.len()];
+        let mut last_instance = 0;
+        while let Some(event) = stream.next_event().await {
+            let at = event.instance();
+            assert!(at >= last_instance, "instances in the order given");
+            assert!(ends[at].is_none(), "nothing after an instance's end");
+            last_instance = at;
+            match event {
+                WalkEvent::Counted { total_count, .. } => {
+                    assert!(listed[at].is_empty(), "counted before its backups");
+                    assert!(counted[at].replace(total_count).is_none(), "counted once");
+                }
+                WalkEvent::Backups { backups, .. } => {
+                    assert!(!backups.is_empty());
+                    assert!(backups.iter().all(|b| b.instance_id == instances[at]));
+                    listed[at].extend(ids(&backups));
+                }
+                WalkEvent::Finished { total_count, .. } => ends[at] = Some(Ok(total_count)),
+                WalkEvent::Failed { error, .. } => {
+                    let code = error.api().and_then(|a| a.error_code.clone());
+                    ends[at] = Some(Err(code.unwrap_or_default()));
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        for at in [0, 2, 4] {
+            let want = mock_ids(instances[at]);
+            assert!(listed[at] == want, "{}", instances[at]);
+            assert_eq!(counted[at], Some(want.len() as u64));
+            assert_eq!(ends[at], Some(Ok(want.len() as u64)));
+        }
+        assert_eq!(counted[1], None, "its first page failed");
+        assert!(listed[1].is_empty());
+        assert_eq!(ends[1], Some(Err("DBS.108000".into())));
+        assert_eq!(counted[3], Some(250));
+        let got = &listed[3];
+        assert!(
+            got.len() >= 100 && got[..] == midway_ids[..got.len()],
+            "a prefix"
+        );
+        assert_eq!(ends[3], Some(Err("DBS.108000".into())));
     })
     .await;
 }

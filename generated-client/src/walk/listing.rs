@@ -22,9 +22,19 @@ use crate::error::Error;
 use crate::request::{ListBackups, MAX_LIMIT};
 use crate::types::{Backup, ListBackupsResponse};
 
-/// What the consumer receives: a batch of new backups, or the error that
-/// ended an instance.
-pub(super) type Item = Result<Vec<Backup>, Error>;
+/// What one listing hands the consumer, in order: `Counted` once its first
+/// page is in, batches of new backups, then `Finished` or `Failed`.
+#[derive(Debug)]
+pub(super) enum Item {
+    /// The first page's `total_count`.
+    Counted(u64),
+    /// New backups, never empty.
+    Backups(Vec<Backup>),
+    /// The walk is complete; the last `total_count` it saw.
+    Finished(u64),
+    /// The error that ended the walk.
+    Failed(Error),
+}
 
 /// Passes over a listing before giving up on a stable `total_count`.
 const MAX_PASSES: u32 = 3;
@@ -100,7 +110,7 @@ impl Listing {
             request,
         };
         if let Err(e) = listing.request.validate() {
-            listing.outbox.push_back(Err(e));
+            listing.outbox.push_back(Item::Failed(e));
             listing.done = true;
         }
         listing
@@ -119,6 +129,14 @@ impl Listing {
         self.done && self.outbox.is_empty()
     }
 
+    /// Batches waiting for the consumer (markers are not pages).
+    fn waiting_batches(&self) -> usize {
+        self.outbox
+            .iter()
+            .filter(|item| matches!(item, Item::Backups(_)))
+            .count()
+    }
+
     /// Pages this listing holds that the consumer has not received, in flight
     /// ones included.
     pub(super) fn held(&self) -> usize {
@@ -130,7 +148,7 @@ impl Listing {
                 usize::from(*requested)
             }
         };
-        self.outbox.len() + if self.done { 0 } else { planned }
+        self.waiting_batches() + if self.done { 0 } else { planned }
     }
 
     /// Pages fetched but not yet absorbed or delivered (not in flight).
@@ -139,7 +157,7 @@ impl Listing {
             Mode::Concurrent { ready, .. } => ready.len(),
             _ => 0,
         };
-        self.outbox.len() + ready
+        self.waiting_batches() + ready
     }
 
     /// The request for the page at `offset`.
@@ -216,6 +234,8 @@ impl Listing {
                     Ok(page) => page,
                     Err(e) => return self.fail(e),
                 };
+                let total = u64::try_from(page.total_count).unwrap_or(0);
+                self.outbox.push_back(Item::Counted(total));
                 let received = self.take_page(page);
                 let offset = self.start + received;
                 self.mode = Mode::Concurrent {
@@ -342,7 +362,7 @@ impl Listing {
         fresh.retain(|b| self.seen.insert(b.id.clone()));
         self.pass.duplicates += count - (self.seen.len() - before) as u64;
         if !fresh.is_empty() {
-            self.outbox.push_back(Ok(fresh));
+            self.outbox.push_back(Item::Backups(fresh));
         }
         count
     }
@@ -355,15 +375,15 @@ impl Listing {
         // Trusted: one total_count throughout, and everything it counts.
         let stable = self.pass.totals.len() <= 1;
         if stable && received >= reported {
-            self.done = true;
+            self.finish(Item::Finished(last_total));
             return;
         }
         if self.pass_number >= MAX_PASSES {
-            if received < reported {
-                self.outbox
-                    .push_back(Err(Error::Incomplete { received, reported }));
-            }
-            self.done = true;
+            self.finish(if received < reported {
+                Item::Failed(Error::Incomplete { received, reported })
+            } else {
+                Item::Finished(last_total)
+            });
             return;
         }
         tracing::warn!(
@@ -383,9 +403,14 @@ impl Listing {
     }
 
     fn fail(&mut self, error: Error) -> After {
-        self.outbox.push_back(Err(error));
-        self.done = true;
+        self.finish(Item::Failed(error));
         self.generation += 1;
         After::CancelInFlight
+    }
+
+    /// Ends the listing with its last item.
+    fn finish(&mut self, last: Item) {
+        self.outbox.push_back(last);
+        self.done = true;
     }
 }

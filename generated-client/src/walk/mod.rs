@@ -18,7 +18,7 @@ use crate::error::Error;
 use crate::request::ListBackups;
 use crate::types::Backup;
 
-pub use stream::{BackupStream, MultiStream};
+pub use stream::{BackupStream, MultiStream, WalkEvent};
 
 use listing::Listing;
 use scheduler::Scheduler;
@@ -82,16 +82,14 @@ impl RdsClient {
     /// Every backup of several instances, walked together within one budget
     /// of `options.concurrency` requests in flight, delivered in the order of
     /// `requests` (each backup keeps its `instance_id`, each instance's in
-    /// service order). An error ends that instance's part only.
+    /// service order). An error ends that instance's part only;
+    /// [`MultiStream::next_event`] says which instance each batch and error
+    /// belongs to, and when each instance is done.
     pub fn list_instances(&self, requests: Vec<ListBackups>, options: WalkOptions) -> MultiStream {
         MultiStream::new(self.walk(requests, options))
     }
 
-    fn walk(
-        &self,
-        requests: Vec<ListBackups>,
-        options: WalkOptions,
-    ) -> mpsc::Receiver<listing::Item> {
+    fn walk(&self, requests: Vec<ListBackups>, options: WalkOptions) -> mpsc::Receiver<WalkEvent> {
         let concurrency = options.concurrency_limit();
         let (tx, rx) = mpsc::channel(1);
         let listings = requests.into_iter().map(Listing::new).collect();

@@ -20,7 +20,8 @@ use tokio::sync::mpsc;
 use tokio::task::{AbortHandle, Id, JoinError, JoinSet};
 use tracing::Instrument;
 
-use super::listing::{After, Item, Listing};
+use super::listing::{After, Listing};
+use super::stream::WalkEvent;
 use crate::client::RdsClient;
 use crate::error::Error;
 use crate::types::ListBackupsResponse;
@@ -51,7 +52,7 @@ struct Tag {
 
 enum Event<'a> {
     /// The consumer can take one item.
-    Deliver(mpsc::Permit<'a, Item>),
+    Deliver(mpsc::Permit<'a, WalkEvent>),
     Fetched(Result<(Id, Result<ListBackupsResponse, Error>), JoinError>),
     ConsumerGone,
 }
@@ -70,7 +71,7 @@ impl Scheduler {
         }
     }
 
-    pub(super) async fn run(mut self, tx: mpsc::Sender<Item>) {
+    pub(super) async fn run(mut self, tx: mpsc::Sender<WalkEvent>) {
         loop {
             while self.head < self.listings.len() && self.listings[self.head].finished() {
                 self.head += 1;
@@ -82,7 +83,7 @@ impl Scheduler {
             match self.next_event(&tx).await {
                 Event::Deliver(permit) => {
                     if let Some(item) = self.listings[self.head].outbox.pop_front() {
-                        permit.send(item);
+                        permit.send(WalkEvent::new(self.head, item));
                     }
                 }
                 Event::Fetched(joined) => self.absorb(joined),
@@ -96,7 +97,7 @@ impl Scheduler {
     }
 
     /// Waits for the consumer to take an item or a fetch to finish.
-    async fn next_event<'a>(&mut self, tx: &'a mpsc::Sender<Item>) -> Event<'a> {
+    async fn next_event<'a>(&mut self, tx: &'a mpsc::Sender<WalkEvent>) -> Event<'a> {
         let has_item = !self.listings[self.head].outbox.is_empty();
         let mut reserve = pin!(tx.reserve());
         let mut closed = pin!(tx.closed());
