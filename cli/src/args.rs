@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use huaweicloud_rds::Timestamp;
 use huaweicloud_rds::types::{BackupStatusFilter, BackupTypeFilter, Language};
+use huaweicloud_rds::{Timestamp, WalkOptions};
 
 pub use crate::audit::args::{CHECK_EXAMPLES, CheckArgs, SUMMARY_EXAMPLES, SummaryArgs};
 use crate::duration::parse_duration;
@@ -198,6 +198,30 @@ pub struct Filters {
     pub since: Option<Duration>,
 }
 
+/// `--concurrency` when not given: the client's default for a walk.
+const DEFAULT_CONCURRENCY: u32 = 8;
+
+/// The most requests in flight `--concurrency` accepts.
+const MAX_CONCURRENCY: i64 = 32;
+
+/// `--concurrency` of the subcommands that always walk every page (`list`
+/// has its own, which needs `--all`).
+#[derive(Debug, Args)]
+pub struct Concurrency {
+    /// Requests in flight at once, across every instance
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY,
+          value_parser = clap::value_parser!(u32).range(1..=MAX_CONCURRENCY),
+          help_heading = heading::PAGING)]
+    pub concurrency: u32,
+}
+
+impl Concurrency {
+    /// The walk these options ask for.
+    pub fn walk_options(&self) -> WalkOptions {
+        WalkOptions::default().concurrency(self.concurrency as usize)
+    }
+}
+
 /// Options of `list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -225,8 +249,9 @@ pub struct ListArgs {
     pub all: bool,
 
     /// Requests in flight at once with --all, across every instance
-    #[arg(long, value_name = "N", default_value_t = 8, requires = "all",
-          value_parser = clap::value_parser!(u32).range(1..=32), help_heading = heading::PAGING)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY, requires = "all",
+          value_parser = clap::value_parser!(u32).range(1..=MAX_CONCURRENCY),
+          help_heading = heading::PAGING)]
     pub concurrency: u32,
 
     /// Output format [default: table on a terminal, json otherwise]

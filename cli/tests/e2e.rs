@@ -503,3 +503,51 @@ fn all_with_offset_and_small_pages_matches_one_big_walk() {
         "service order whatever the concurrency"
     );
 }
+
+/// `summary` and `check` take `--concurrency` as `list` does: under Paging,
+/// default 8, 1 to 32 (out of range: exit 2, nothing sent); the report is
+/// the same whatever the budget.
+#[test]
+fn summary_and_check_take_concurrency_as_list_does() {
+    for command in [&["list"][..], &["summary"], &["check"]] {
+        let help = run(&[command, &["--help"]].concat()).stdout;
+        let paging = help.find("\nPaging:\n").expect(&help);
+        let flag = paging + help[paging..].find("--concurrency <N>").expect(&help);
+        let entry = &help[flag..help[flag..]
+            .find("\n\n")
+            .map_or(help.len(), |end| flag + end)];
+        assert!(entry.contains("Requests in flight at once"), "{entry}");
+        assert!(entry.contains("[default: 8]"), "{entry}");
+    }
+    let server = MockServer::start_background(MockConfig::default()).unwrap();
+    let instances = [
+        "--instance-id",
+        INSTANCE_MYSQL,
+        "--instance-id",
+        INSTANCE_SQLSERVER,
+    ];
+    let summary = |concurrency: &str| {
+        against(&server)
+            .args(["summary", "--output", "json", "--concurrency", concurrency])
+            .args(instances)
+            .run()
+    };
+    for out_of_range in ["0", "33"] {
+        summary(out_of_range).assert_exit(2);
+        against(&server)
+            .args(["check", "--max-age", "1h", "--concurrency", out_of_range])
+            .args(instances)
+            .run()
+            .assert_exit(2);
+    }
+    assert_eq!(server.total_requests(), 0, "nothing was sent");
+    let one = summary("1");
+    one.assert_exit(0);
+    let by_default = against(&server)
+        .args(["summary", "--output", "json"])
+        .args(instances)
+        .run();
+    by_default.assert_exit(0);
+    assert_eq!(one.json()["instances"].as_array().unwrap().len(), 2);
+    assert_eq!(one.json(), by_default.json());
+}

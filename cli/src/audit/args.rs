@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use crate::args::{Filters, Instances, heading};
+use crate::args::{Concurrency, Filters, Instances, heading};
 use crate::duration::parse_duration;
 
 /// Shown at the end of `summary --help`.
@@ -34,6 +34,9 @@ pub struct SummaryArgs {
 
     #[command(flatten)]
     pub filters: Filters,
+
+    #[command(flatten)]
+    pub paging: Concurrency,
 
     /// Output format [default: table on a terminal, json otherwise]
     #[arg(long, value_enum, help_heading = heading::OUTPUT)]
@@ -66,6 +69,9 @@ pub struct CheckArgs {
     /// Which backups count
     #[arg(long, value_enum, default_value_t = Kind::Full, help_heading = heading::FILTERS)]
     pub kind: Kind,
+
+    #[command(flatten)]
+    pub paging: Concurrency,
 
     /// Output format [default: table on a terminal, json otherwise]
     #[arg(long, value_enum, help_heading = heading::OUTPUT)]

@@ -13,7 +13,7 @@ use crate::audit::args::{CheckArgs, CheckOutput, Kind};
 use crate::audit::prometheus;
 use crate::audit::summary::instant;
 use crate::audit::text::aligned;
-use crate::audit::walk::{Budget, Tally, tally_each};
+use crate::audit::walk::{Tally, tally_each};
 use crate::audit::{default_format, write_stdout};
 use crate::connect::{Invocation, connect};
 use crate::duration::{Window, human_duration};
@@ -23,13 +23,6 @@ use crate::table::local_times;
 
 /// Exit code when every instance could be checked and one is stale or has none.
 pub const EXIT_STALE: u8 = 3;
-
-/// A window is a page or two: several instances at once, two pages each
-/// (eight requests in flight, the client's default for one walk).
-const BUDGET: Budget = Budget {
-    instances: 4,
-    pages: 2,
-};
 
 /// The newest COMPLETED backup of the kind seen so far.
 struct Newest {
@@ -132,7 +125,7 @@ pub async fn run(invocation: &Invocation, args: &CheckArgs) -> Result<u8, Failur
         .output
         .unwrap_or(default_format(CheckOutput::Table, CheckOutput::Json));
     let (client, _mock) = connect(invocation).await?;
-    let results = tally_each(&client, jobs, BUDGET).await;
+    let results = tally_each(&client, jobs, args.paging.walk_options()).await;
 
     let now = window.end.unix_seconds();
     let checked = instance_ids

@@ -10,18 +10,12 @@ use serde::Serialize;
 
 use crate::audit::args::{SummaryArgs, SummaryOutput};
 use crate::audit::text::{aligned, csv_record};
-use crate::audit::walk::{Budget, Tally, tally_each};
+use crate::audit::walk::{Tally, tally_each};
 use crate::audit::{default_format, write_stdout};
 use crate::connect::{Invocation, connect};
 use crate::failure::{EXIT_FAILURE, Failure};
 use crate::table::{human_size, local_times};
 use crate::{filters, instances};
-
-/// Two instances walked at once, four pages each: eight requests in flight.
-const BUDGET: Budget = Budget {
-    instances: 2,
-    pages: 4,
-};
 
 /// One instance's backups, summed up; field order is the JSON's.
 #[derive(Debug, Serialize)]
@@ -107,7 +101,7 @@ pub async fn run(invocation: &Invocation, args: &SummaryArgs) -> Result<u8, Fail
         .output
         .unwrap_or(default_format(SummaryOutput::Table, SummaryOutput::Json));
     let (client, _mock) = connect(invocation).await?;
-    let results = tally_each(&client, jobs, BUDGET).await;
+    let results = tally_each(&client, jobs, args.paging.walk_options()).await;
 
     let mut summaries = Vec::with_capacity(results.len());
     let mut failed = false;

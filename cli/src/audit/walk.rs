@@ -1,20 +1,9 @@
-//! Every page of several instances, a few instances at once, each folded
-//! into its own tally as pages arrive (nothing but the tallies is kept).
-
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, PoisonError};
+//! Every page of several instances on one walk, sharing one budget of
+//! requests in flight, each instance folded into its own tally as pages
+//! arrive (nothing but the tallies is kept).
 
 use huaweicloud_rds::types::Backup;
-use huaweicloud_rds::{Error, ListBackups, RdsClient, WalkOptions};
-use tokio::task::JoinSet;
-
-/// How many requests a walk of many instances keeps in flight: up to
-/// `instances` walks at once, each with up to `pages` page fetches.
-#[derive(Debug, Clone, Copy)]
-pub struct Budget {
-    pub instances: usize,
-    pub pages: usize,
-}
+use huaweicloud_rds::{Error, ListBackups, RdsClient, WalkEvent, WalkOptions};
 
 /// What is kept of an instance's backups.
 pub trait Tally: Send + 'static {
@@ -23,68 +12,41 @@ pub trait Tally: Send + 'static {
 
 /// Walks each request to its end into its tally. The results are in the
 /// order of `jobs`; an error ends that instance's walk only.
-///
-/// The client's multi-instance stream does not say which instance an error
-/// belongs to (an instance without backups yields nothing), so each instance
-/// gets its own walk and its own result here.
 pub async fn tally_each<T: Tally>(
     client: &RdsClient,
     jobs: Vec<(ListBackups, T)>,
-    budget: Budget,
-) -> Vec<Result<T, Error>> {
-    let count = jobs.len();
-    let options = WalkOptions::default().concurrency(budget.pages.max(1));
-    let queue = Arc::new(Mutex::new(
-        jobs.into_iter().enumerate().collect::<VecDeque<_>>(),
-    ));
-    let mut workers = JoinSet::new();
-    for _ in 0..budget.instances.clamp(1, count.max(1)) {
-        let queue = Arc::clone(&queue);
-        let client = client.clone();
-        workers.spawn(async move {
-            let mut done = Vec::new();
-            loop {
-                let next = queue
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .pop_front();
-                let Some((index, (request, tally))) = next else {
-                    break;
-                };
-                done.push((index, walk(&client, request, tally, options).await));
-            }
-            done
-        });
-    }
-    let mut results: Vec<Option<Result<T, Error>>> = (0..count).map(|_| None).collect();
-    while let Some(joined) = workers.join_next().await {
-        match joined {
-            Ok(done) => {
-                for (index, result) in done {
-                    results[index] = Some(result);
-                }
-            }
-            // A worker panicked: a bug here, not bad input; keep its message.
-            Err(e) => std::panic::resume_unwind(e.into_panic()),
-        }
-    }
-    results
-        .into_iter()
-        .map(|r| r.expect("every job was taken by a worker that finished"))
-        .collect()
-}
-
-async fn walk<T: Tally>(
-    client: &RdsClient,
-    request: ListBackups,
-    mut tally: T,
     options: WalkOptions,
-) -> Result<T, Error> {
-    let mut stream = client.list_all(request, options);
-    while let Some(batch) = stream.next_batch().await {
-        for backup in batch? {
-            tally.add(backup);
+) -> Vec<Result<T, Error>> {
+    let (requests, mut tallies): (Vec<_>, Vec<_>) = jobs.into_iter().unzip();
+    let mut ends: Vec<Option<Result<(), Error>>> = tallies.iter().map(|_| None).collect();
+    let mut stream = client.list_instances(requests, options);
+    while let Some(event) = stream.next_event().await {
+        let (instance, end) = match event {
+            WalkEvent::Backups { instance, backups } => {
+                if let Some(tally) = tallies.get_mut(instance) {
+                    backups.into_iter().for_each(|backup| tally.add(backup));
+                }
+                continue;
+            }
+            WalkEvent::Finished { instance, .. } => (instance, Ok(())),
+            WalkEvent::Failed { instance, error } => (instance, Err(error)),
+            _ => continue,
+        };
+        if let Some(slot) = ends.get_mut(instance) {
+            *slot = Some(end);
         }
     }
-    Ok(tally)
+    tallies
+        .into_iter()
+        .zip(ends)
+        .map(|(tally, end)| match end {
+            Some(Ok(())) => Ok(tally),
+            Some(Err(e)) => Err(e),
+            // Every instance the walk reaches ends with Finished or Failed:
+            // without either, it was not listed to its end.
+            None => Err(Error::Config(
+                "the walk stopped before this instance was listed to its end".into(),
+            )),
+        })
+        .collect()
 }
