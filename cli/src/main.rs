@@ -19,7 +19,7 @@ use std::process::ExitCode;
 
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches};
-use huaweicloud_rds::{Error, ListBackups, RdsClient, WalkOptions};
+use huaweicloud_rds::{Error, ListBackups, RdsClient, WalkEvent, WalkOptions};
 
 use crate::args::{Cli, Command, ListArgs, Output};
 use crate::connect::{Invocation, connect};
@@ -250,24 +250,28 @@ async fn write_backups<W: Write>(
 
     let options = WalkOptions::default().concurrency(list.concurrency as usize);
     let drawing = verbose == 0 && io::stderr().is_terminal();
-    let mut progress = Progress::new(drawing, client, &requests);
+    let mut progress = Progress::new(drawing, &requests);
     let mut stream = client.list_instances(requests, options);
-    while let Some(batch) = stream.next_batch().await {
-        match batch {
-            Ok(backups) => {
-                if let Some(first) = backups.first() {
-                    progress.page(&first.instance_id, backups.len());
-                }
+    while let Some(event) = stream.next_event().await {
+        match event {
+            WalkEvent::Counted {
+                instance,
+                total_count,
+            } => progress.counted(instance, total_count),
+            WalkEvent::Backups { instance, backups } => {
+                progress.page(instance, backups.len());
                 if sink.streams() {
                     progress.suspend(|| sink.page(backups))?;
                 } else {
                     sink.page(backups)?;
                 }
             }
-            Err(e) => {
+            WalkEvent::Finished { instance, .. } => progress.finished(instance),
+            WalkEvent::Failed { error, .. } => {
                 progress.clear();
-                return Err(Stop::Api(e));
+                return Err(Stop::Api(error));
             }
+            _ => {}
         }
     }
     progress.done();

@@ -1,12 +1,10 @@
 //! The `--all` progress display on stderr: one bar per instance, drawn only
 //! on a terminal, cleared before anything else is written there or to stdout.
 
-use std::collections::HashMap;
 use std::time::Instant;
 
-use huaweicloud_rds::{ListBackups, RdsClient};
+use huaweicloud_rds::ListBackups;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use tokio::task::JoinHandle;
 
 /// Before the total is known: a count only.
 const COUNTING: &str = "{prefix} {pos} backups  {msg}";
@@ -24,12 +22,11 @@ const WIDE_ENOUGH: u16 = 110;
 /// the ones still running stay in view.
 const KEPT_LINES: usize = 10;
 
-/// Bars for the instances of one walk; a no-op when not drawing.
+/// Bars for the instances of one walk, by their index in the walk; a no-op
+/// when not drawing.
 pub struct Progress {
     multi: MultiProgress,
-    bars: HashMap<String, Bar>,
-    /// Learns each instance's total; aborted when the walk ends.
-    probes: Option<JoinHandle<()>>,
+    bars: Vec<Bar>,
     enabled: bool,
     /// The template once the total is known, chosen for the terminal's width.
     known: &'static str,
@@ -41,14 +38,14 @@ pub struct Progress {
 
 struct Bar {
     bar: ProgressBar,
-    pages: u64,
+    /// Backups before the request's offset, which its total counts too.
+    skipped: u64,
 }
 
 impl Progress {
-    /// A bar per request when `enabled`. The walk's own pages are not
-    /// visible from here, so each instance's total comes from a one-backup
-    /// page fetched beside the walk; until it arrives the bar only counts.
-    pub fn new(enabled: bool, client: &RdsClient, requests: &[ListBackups]) -> Self {
+    /// A bar per request when `enabled`; each counts until the walk tells
+    /// its instance's total.
+    pub fn new(enabled: bool, requests: &[ListBackups]) -> Self {
         let target = if enabled {
             ProgressDrawTarget::stderr()
         } else {
@@ -56,8 +53,7 @@ impl Progress {
         };
         let mut progress = Progress {
             multi: MultiProgress::with_draw_target(target),
-            bars: HashMap::new(),
-            probes: None,
+            bars: Vec::new(),
             enabled,
             known: if !enabled || console::Term::stderr().size().1 >= WIDE_ENOUGH {
                 KNOWN
@@ -70,57 +66,29 @@ impl Progress {
         if !enabled {
             return progress;
         }
-        let mut probes = Vec::new();
         for request in requests {
             let bar = progress.multi.add(ProgressBar::no_length());
             bar.set_style(style(COUNTING));
             bar.set_prefix(request.instance_id.clone());
-            let mut probe = request.clone();
-            probe.limit = Some(1);
-            probes.push((probe, bar.clone()));
-
-            progress
-                .bars
-                .insert(request.instance_id.clone(), Bar { bar, pages: 0 });
+            let skipped = u64::from(request.offset.unwrap_or(0));
+            progress.bars.push(Bar { bar, skipped });
         }
-        // One at a time, in walk order: the next instance's total is needed
-        // first, and a burst of requests for a display is not worth throttling.
-        let client = client.clone();
-        let known = progress.known;
-        progress.probes = Some(tokio::spawn(async move {
-            for (probe, bar) in probes {
-                match client.list_backups(&probe).await {
-                    Ok(page) => {
-                        let skipped = u64::from(probe.offset.unwrap_or(0));
-                        let total = u64::try_from(page.total_count).unwrap_or(0);
-                        set_total(&bar, total.saturating_sub(skipped), known);
-                    }
-                    // The bar keeps counting; the walk reports real errors.
-                    Err(e) => tracing::debug!("progress total unavailable: {e}"),
-                }
-            }
-        }));
         progress
     }
 
-    /// One page of `count` backups of `instance_id` arrived. Instances
-    /// arrive in order, so every other instance already seen is complete.
-    pub fn page(&mut self, instance_id: &str, count: usize) {
-        let crowded = self.bars.len() > KEPT_LINES;
-        for (id, entry) in &self.bars {
-            if id != instance_id && entry.pages > 0 && !entry.bar.is_finished() {
-                if crowded {
-                    entry.bar.finish_and_clear();
-                    self.multi.remove(&entry.bar);
-                } else {
-                    finish(&entry.bar, self.known);
-                }
-            }
+    /// The first page of instance `instance` counted `total_count` backups.
+    pub fn counted(&mut self, instance: usize, total_count: u64) {
+        if let Some(entry) = self.bars.get(instance) {
+            let total = total_count.saturating_sub(entry.skipped);
+            set_total(&entry.bar, total, self.known);
         }
-        let Some(entry) = self.bars.get_mut(instance_id) else {
+    }
+
+    /// One page of `count` backups of instance `instance` arrived.
+    pub fn page(&mut self, instance: usize, count: usize) {
+        let Some(entry) = self.bars.get(instance) else {
             return;
         };
-        entry.pages += 1;
         self.pages += 1;
         let bar = &entry.bar;
         bar.inc(count as u64);
@@ -130,6 +98,19 @@ impl Progress {
         }
         let secs = self.started.elapsed().as_secs_f64().max(0.001);
         bar.set_message(format!("{:.1} pages/s", self.pages as f64 / secs));
+    }
+
+    /// Instance `instance` was listed to its end.
+    pub fn finished(&mut self, instance: usize) {
+        let Some(entry) = self.bars.get(instance) else {
+            return;
+        };
+        if self.bars.len() > KEPT_LINES {
+            entry.bar.finish_and_clear();
+            self.multi.remove(&entry.bar);
+        } else {
+            finish(&entry.bar, self.known);
+        }
     }
 
     /// Run `write` with the bars off the screen, so output lines are not
@@ -145,7 +126,7 @@ impl Progress {
     /// The walk ended well: every bar shows its final count before it is
     /// cleared.
     pub fn done(&mut self) {
-        for entry in self.bars.values() {
+        for entry in &self.bars {
             finish(&entry.bar, self.known);
         }
         self.clear();
@@ -153,10 +134,7 @@ impl Progress {
 
     /// Erase every bar so that output and errors start on a clean screen.
     pub fn clear(&mut self) {
-        if let Some(probes) = self.probes.take() {
-            probes.abort();
-        }
-        for entry in self.bars.values() {
+        for entry in &self.bars {
             entry.bar.finish_and_clear();
         }
         let _ = self.multi.clear();

@@ -386,3 +386,29 @@ fn on_an_80_column_terminal_no_bar_line_wraps() {
     assert!(widest <= 80, "a line of {widest} columns: {text:?}");
     assert!(cleared_at_the_end(&drawn), "{drawn:?}");
 }
+
+/// The bar learns its total from the walk's own first page: every request
+/// sent is one of the walk's pages (no one-backup request beside it).
+#[test]
+fn the_bar_total_comes_from_the_walk_itself() {
+    let server = support::mock();
+    let id = "bar-total";
+    let backups: Vec<Backup> = (1..=5).map(|n| backup(id, n)).collect();
+    server.insert_instance(id, &backups);
+    let cli = support::against(&server)
+        .env("TERM", "xterm-256color")
+        .args(["list", "--all", "--limit", "2", "--instance-id", id])
+        .args(["--output", "ndjson"])
+        .budget(BUDGET);
+    let (o, drawn) = on_terminal(cli);
+    assert_eq!(o.code, Some(0), "{drawn}");
+    assert_eq!(o.ndjson_ids().len(), 5);
+    let text = visible(&drawn);
+    assert!(text.contains("] 5/5 backups"), "{text:?}");
+    let received = server.received();
+    assert!(!received.is_empty());
+    for request in received {
+        assert!(request.target.contains("limit=2"), "{}", request.target);
+    }
+    assert!(cleared_at_the_end(&drawn), "{drawn:?}");
+}
