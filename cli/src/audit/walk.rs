@@ -6,7 +6,7 @@ use huaweicloud_rds::types::Backup;
 use huaweicloud_rds::{Error, ListBackups, RdsClient, WalkEvent, WalkOptions};
 
 /// What is kept of an instance's backups.
-pub trait Tally: Send + 'static {
+pub trait Tally {
     fn add(&mut self, backup: Backup);
 }
 
