@@ -28,10 +28,10 @@ use tracing::Instrument;
 use crate::credentials::Credentials;
 use crate::error::{ApiError, Error, InvalidResponse, TimeoutKind};
 use crate::generated::Client;
+use crate::generated::types::Language;
 use crate::limiter::Limiter;
 use crate::retry::{self, RetryPolicy};
-use crate::signing;
-use crate::types::Language;
+use huaweicloud_signer as signing;
 
 /// Everything the hooks need: the generated client's inner value.
 pub type Inner = Arc<Settings>;

@@ -9,7 +9,7 @@ use huaweicloud_rds::types::{Backup, BackupTypeFilter};
 use huaweicloud_rds::{BackupStatus, BackupType, Error, ListBackups, Timestamp};
 use serde::Serialize;
 
-use crate::audit::args::{CheckArgs, CheckOutput, Kind};
+use crate::args::{CheckArgs, CheckOutput, Kind};
 use crate::audit::prometheus;
 use crate::audit::summary::instant;
 use crate::audit::text::aligned;

@@ -1,7 +1,6 @@
 //! Backup audits: `summary` (what each instance has) and `check` (whether
 //! each is backed up recently enough), for many instances at once.
 
-pub mod args;
 pub mod check;
 mod prometheus;
 pub mod summary;

@@ -91,7 +91,7 @@ fn escape_label(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::args::Kind;
+    use crate::args::Kind;
     use crate::audit::check::Latest;
     use huaweicloud_rds::Error;
     use huaweicloud_rds::types::Backup;

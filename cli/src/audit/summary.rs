@@ -8,7 +8,7 @@ use std::io;
 use huaweicloud_rds::{BackupStatus, Timestamp};
 use serde::Serialize;
 
-use crate::audit::args::{SummaryArgs, SummaryOutput};
+use crate::args::{SummaryArgs, SummaryOutput};
 use crate::audit::text::{aligned, csv_record};
 use crate::audit::walk::{Tally, tally_each};
 use crate::audit::{default_format, write_stdout};

@@ -192,7 +192,7 @@ fn the_project_id_is_looked_up_in_iam_from_the_region() {
     );
     assert_ok(&o);
     let err = &o.stderr;
-    assert!(err.contains(&format!("looked up in IAM ({url})")), "{err}");
+    assert!(err.contains(&format!("looked up in IAM at {url}")), "{err}");
     let asked: Vec<String> = w
         .server
         .received()

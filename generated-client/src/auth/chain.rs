@@ -70,7 +70,7 @@ impl fmt::Display for ProjectIdSource {
             ProjectIdSource::File(path) => {
                 write!(f, "credentials file {} [basic] project_id", path.display())
             }
-            ProjectIdSource::Iam(endpoint) => write!(f, "looked up in IAM ({endpoint})"),
+            ProjectIdSource::Iam(endpoint) => write!(f, "looked up in IAM at {endpoint}"),
         }
     }
 }

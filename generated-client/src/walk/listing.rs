@@ -19,8 +19,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 
 use crate::error::Error;
+use crate::generated::types::{Backup, ListBackupsResponse};
 use crate::request::{ListBackups, MAX_LIMIT};
-use crate::types::{Backup, ListBackupsResponse};
 
 /// What one listing hands the consumer, in order: `Counted` once its first
 /// page is in, batches of new backups, then `Finished` or `Failed`.

@@ -15,8 +15,8 @@ use tokio::sync::mpsc;
 
 use crate::client::RdsClient;
 use crate::error::Error;
+use crate::generated::types::Backup;
 use crate::request::ListBackups;
-use crate::types::Backup;
 
 pub use stream::{BackupStream, MultiStream, WalkEvent};
 

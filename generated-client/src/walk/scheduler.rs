@@ -24,7 +24,7 @@ use super::listing::{After, Listing};
 use super::stream::WalkEvent;
 use crate::client::RdsClient;
 use crate::error::Error;
-use crate::types::ListBackupsResponse;
+use crate::generated::types::ListBackupsResponse;
 
 /// Pages of later instances held (fetched, in flight or waiting) per unit
 /// of concurrency.

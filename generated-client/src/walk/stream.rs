@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 
 use super::listing::Item;
 use crate::error::Error;
-use crate::types::Backup;
+use crate::generated::types::Backup;
 
 /// What a walk of several instances delivers, attributed to the instance it
 /// belongs to by its index in the requests given.

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use crate::args::{Concurrency, Filters, Instances, heading};
+use super::common::{Concurrency, Filters, Instances, heading};
 use crate::duration::parse_duration;
 
 /// Shown at the end of `summary --help`.
