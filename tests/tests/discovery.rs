@@ -33,6 +33,18 @@ fn builder(server: &MockServer) -> ClientBuilder {
         .attempt_timeout(Duration::from_secs(5))
 }
 
+/// A mock with `config`, and a client for its project that takes its
+/// credentials from the mock's metadata endpoint.
+async fn metadata_mock(config: MockConfig) -> (MockServer, RdsClient) {
+    let server = mock_with(config).await;
+    let client = builder(&server)
+        .project_id(MOCK_PROJECT_ID)
+        .credentials(metadata_of(&server))
+        .build()
+        .unwrap();
+    (server, client)
+}
+
 /// The security tokens that reached the list endpoint, in order.
 fn security_tokens(server: &MockServer) -> Vec<String> {
     server
@@ -54,12 +66,7 @@ fn metadata_requests(server: &MockServer, path: &str) -> usize {
 #[tokio::test]
 async fn metadata_credentials_with_a_metadata_token() {
     guarded(BUDGET, async {
-        let server = mock_with(MockConfig::default()).await;
-        let client = builder(&server)
-            .project_id(MOCK_PROJECT_ID)
-            .credentials(metadata_of(&server))
-            .build()
-            .unwrap();
+        let (server, client) = metadata_mock(MockConfig::default()).await;
         assert_eq!(
             client.credential_source(),
             &CredentialSource::Metadata(server.base_url())
@@ -101,12 +108,7 @@ async fn metadata_credentials_with_a_metadata_token() {
 #[tokio::test]
 async fn metadata_credentials_without_a_metadata_token() {
     guarded(BUDGET, async {
-        let server = mock_with(MockConfig::default().metadata_tokens(false)).await;
-        let client = builder(&server)
-            .project_id(MOCK_PROJECT_ID)
-            .credentials(metadata_of(&server))
-            .build()
-            .unwrap();
+        let (server, client) = metadata_mock(MockConfig::default().metadata_tokens(false)).await;
         client
             .list_backups(&ListBackups::new(INSTANCE_MYSQL))
             .await
@@ -126,12 +128,8 @@ async fn credentials_expiring_soon_are_refreshed_before_signing() {
     guarded(BUDGET * 3, async {
         // Ten minutes: inside the 40-minute window, so every request needs
         // fresh credentials, and none expires during the test.
-        let server = mock_with(MockConfig::default().metadata_ttl(Duration::from_secs(600))).await;
-        let client = builder(&server)
-            .project_id(MOCK_PROJECT_ID)
-            .credentials(metadata_of(&server))
-            .build()
-            .unwrap();
+        let (server, client) =
+            metadata_mock(MockConfig::default().metadata_ttl(Duration::from_secs(600))).await;
         let walked = client
             .collect_all(
                 ListBackups::new(INSTANCE_LARGE).limit(100),
@@ -152,12 +150,8 @@ async fn a_walk_outlives_its_credentials() {
     guarded(BUDGET * 3, async {
         // Two seconds: requests after the first credentials expired succeed
         // only because each is signed with credentials fetched just before.
-        let server = mock_with(MockConfig::default().metadata_ttl(Duration::from_secs(2))).await;
-        let client = builder(&server)
-            .project_id(MOCK_PROJECT_ID)
-            .credentials(metadata_of(&server))
-            .build()
-            .unwrap();
+        let (_server, client) =
+            metadata_mock(MockConfig::default().metadata_ttl(Duration::from_secs(2))).await;
         let first = client
             .list_backups(&ListBackups::new(INSTANCE_MYSQL))
             .await
@@ -382,12 +376,7 @@ async fn iam_refusing_the_signature_is_a_discovery_error_with_its_answer() {
 async fn concurrent_first_requests_share_one_fetch() {
     guarded(BUDGET, async {
         // A day of validity: once fetched, nobody needs another.
-        let server = mock_with(MockConfig::default()).await;
-        let client = builder(&server)
-            .project_id(MOCK_PROJECT_ID)
-            .credentials(metadata_of(&server))
-            .build()
-            .unwrap();
+        let (server, client) = metadata_mock(MockConfig::default()).await;
         let calls: Vec<_> = (0..8)
             .map(|_| {
                 let client = client.clone();
