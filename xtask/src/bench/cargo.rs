@@ -6,6 +6,24 @@ use std::time::Duration;
 
 use crate::process;
 
+/// The release builds of `rds-mock` and `rds-backups` that the scenarios run.
+pub(crate) fn build_release_binaries(root: &Path, log: &Path) -> Result<(), String> {
+    cargo_logged(
+        root,
+        &[
+            "build",
+            "--release",
+            "-p",
+            "huaweicloud-rds-mock",
+            "-p",
+            "rds-backups",
+        ],
+        &[],
+        log,
+        Duration::from_secs(1800),
+    )
+}
+
 pub(crate) fn cargo_logged(
     root: &Path,
     args: &[&str],

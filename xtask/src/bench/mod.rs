@@ -47,7 +47,7 @@ use crate::process::Server;
 use crate::sdk_signer;
 use crate::tools;
 
-use cargo::cargo_logged;
+use cargo::{build_release_binaries, cargo_logged};
 use cold_build::ColdBuild;
 use machine::{Machine, load_average};
 use report::Figures;
@@ -88,20 +88,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     let load_before = load_average();
 
     stage("building rds-mock, rds-backups and the benches (release)");
-    cargo_logged(
-        root,
-        &[
-            "build",
-            "--release",
-            "-p",
-            "huaweicloud-rds-mock",
-            "-p",
-            "rds-backups",
-        ],
-        &[],
-        &log,
-        Duration::from_secs(1800),
-    )?;
+    build_release_binaries(root, &log)?;
     cargo_logged(
         root,
         &["bench", "-p", "rds-bench", "--no-run"],
@@ -224,20 +211,7 @@ fn build_time_only(root: &Path, work: &Path, log: &Path) -> Result<(), String> {
 /// of an existing `BENCHMARKS.md` (or appended to it).
 fn throttling_only(root: &Path, work: &Path, log: &Path, quick: bool) -> Result<(), String> {
     stage("building rds-mock and rds-backups (release)");
-    cargo_logged(
-        root,
-        &[
-            "build",
-            "--release",
-            "-p",
-            "huaweicloud-rds-mock",
-            "-p",
-            "rds-backups",
-        ],
-        &[],
-        log,
-        Duration::from_secs(1800),
-    )?;
+    build_release_binaries(root, log)?;
     let sdk = match sdk_signer::official_sdk(root) {
         Ok(sdk) => Some(sdk),
         Err(e) => {
