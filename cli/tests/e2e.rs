@@ -14,7 +14,7 @@ use huaweicloud_rds_mock::{
     INSTANCE_LARGE, INSTANCE_MYSQL, INSTANCE_SQLSERVER, LARGE_INSTANCE_BACKUPS, MOCK_AUTH_TOKEN,
     MOCK_PROJECT_ID, MockConfig, MockServer, SAMPLE_SQLSERVER_INSTANCE,
 };
-use support::{Run, against, cli, mock_with};
+use support::{Run, WALK_LARGE_NDJSON, against, cli, mock_with};
 
 /// Run the binary with the runner's clean environment.
 fn run(args: &[&str]) -> Run {
@@ -264,17 +264,7 @@ fn help_and_version_exit_0() {
 
 #[test]
 fn closed_stdout_ends_quietly_with_0() {
-    let (mut command, _home) = cli()
-        .args([
-            "--mock",
-            "list",
-            "--instance-id",
-            INSTANCE_LARGE,
-            "--all",
-            "--output",
-            "ndjson",
-        ])
-        .command();
+    let (mut command, _home) = cli().args(WALK_LARGE_NDJSON).command();
     let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -472,15 +462,7 @@ fn status_and_window_filter_the_listing() {
 #[test]
 fn all_with_offset_and_small_pages_matches_one_big_walk() {
     let walk = |extra: &[&str]| -> Vec<String> {
-        let mut args = vec![
-            "--mock",
-            "list",
-            "--instance-id",
-            INSTANCE_LARGE,
-            "--all",
-            "--output",
-            "ndjson",
-        ];
+        let mut args = WALK_LARGE_NDJSON.to_vec();
         args.extend_from_slice(extra);
         let o = run(&args);
         assert_eq!(o.code, Some(0), "{}", o.stderr);

@@ -15,7 +15,7 @@ use huaweicloud_rds_mock::{Backup, INSTANCE_LARGE, INSTANCE_MYSQL, LARGE_INSTANC
 use rustix::fs::{Mode, OFlags};
 use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
 use rustix::termios::{Winsize, tcsetwinsize};
-use support::Run;
+use support::{Run, WALK_LARGE_NDJSON};
 
 /// A walk of the 10,000-backup instance, with room for a busy machine.
 const BUDGET: Duration = Duration::from_secs(10);
@@ -124,6 +124,22 @@ fn run_on_terminal(args: &[&str], env: &[(&str, &str)]) -> (Run, String) {
     on_terminal(terminal(args).envs(env))
 }
 
+/// A walk of the whole large instance and then of `second`, with `rest`
+/// after, run on a terminal.
+fn walk_large_then(second: &str, rest: &[&str]) -> (Run, String) {
+    let mut args = vec![
+        "--mock",
+        "list",
+        "--instance-id",
+        INSTANCE_LARGE,
+        "--instance-id",
+        second,
+        "--all",
+    ];
+    args.extend_from_slice(rest);
+    run_on_terminal(&args, &[])
+}
+
 /// The screen text without escape sequences.
 fn visible(drawn: &str) -> String {
     let mut out = String::new();
@@ -158,22 +174,7 @@ fn cleared_at_the_end(drawn: &str) -> bool {
 
 #[test]
 fn all_draws_one_bar_per_instance_then_clears_it() {
-    let (o, drawn) = run_on_terminal(
-        &[
-            "--mock",
-            "list",
-            "--instance-id",
-            INSTANCE_LARGE,
-            "--instance-id",
-            INSTANCE_MYSQL,
-            "--all",
-            "--limit",
-            "20",
-            "--output",
-            "json",
-        ],
-        &[],
-    );
+    let (o, drawn) = walk_large_then(INSTANCE_MYSQL, &["--limit", "20", "--output", "json"]);
     assert_eq!(o.code, Some(0), "{drawn}");
     let json = o.json();
     let listed = json["backups"].as_array().unwrap();
@@ -204,20 +205,7 @@ fn all_draws_one_bar_per_instance_then_clears_it() {
 
 #[test]
 fn errors_are_written_after_the_bar_is_cleared() {
-    let (o, drawn) = run_on_terminal(
-        &[
-            "--mock",
-            "list",
-            "--instance-id",
-            INSTANCE_LARGE,
-            "--instance-id",
-            "no-such-instance",
-            "--all",
-            "--output",
-            "ndjson",
-        ],
-        &[],
-    );
+    let (o, drawn) = walk_large_then("no-such-instance", &["--output", "ndjson"]);
     assert_eq!(o.code, Some(1), "{drawn}");
     let error = drawn.rfind("error:").expect("an error line");
     let last_clear = drawn.rfind("\u{1b}[2K").expect("the bar was cleared");
@@ -232,16 +220,7 @@ fn errors_are_written_after_the_bar_is_cleared() {
 
 #[test]
 fn nothing_is_drawn_when_stderr_is_not_a_terminal() {
-    let args = [
-        "--mock",
-        "list",
-        "--instance-id",
-        INSTANCE_LARGE,
-        "--all",
-        "--output",
-        "ndjson",
-    ];
-    let o = terminal(&args).run();
+    let o = terminal(&WALK_LARGE_NDJSON).run();
     o.assert_exit(0);
     assert!(o.stderr.is_empty(), "{}", o.stderr);
 }
@@ -364,15 +343,7 @@ fn ctrl_c_clears_the_bars_keeps_whole_lines_and_exits_130() {
 
 #[test]
 fn on_an_80_column_terminal_no_bar_line_wraps() {
-    let cli = terminal(&[
-        "--mock",
-        "list",
-        "--instance-id",
-        INSTANCE_LARGE,
-        "--all",
-        "--output",
-        "ndjson",
-    ]);
+    let cli = terminal(&WALK_LARGE_NDJSON);
     let (o, drawn) = on_terminal_interrupted(cli, false, pty_sized(80));
     assert_eq!(o.code, Some(0), "{drawn:?}");
     let text = visible(&drawn);

@@ -21,11 +21,23 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use huaweicloud_rds_mock::{
-    Backup, Datastore, INSTANCE_MYSQL, MOCK_AUTH_TOKEN, MOCK_PROJECT_ID, MockConfig, MockServer,
-    Script,
+    Backup, Datastore, INSTANCE_LARGE, INSTANCE_MYSQL, MOCK_AUTH_TOKEN, MOCK_PROJECT_ID,
+    MockConfig, MockServer, Script,
 };
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_rds-backups");
+
+/// Every backup of the embedded mock's 10,000-backup instance, one JSON
+/// object a line.
+pub const WALK_LARGE_NDJSON: [&str; 7] = [
+    "--mock",
+    "list",
+    "--instance-id",
+    INSTANCE_LARGE,
+    "--all",
+    "--output",
+    "ndjson",
+];
 
 /// The budget of a run unless a test gives its own: enough for a few short
 /// attempts and backoffs.
