@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use huaweicloud_rds_mock::sized::sized_instance_id;
 use huaweicloud_rds_mock::{
-    INSTANCE_LARGE, MOCK_AUTH_TOKEN, MOCK_PROJECT_ID, MockConfig, MockServer, ThrottleConfig,
+    MOCK_AUTH_TOKEN, MOCK_PROJECT_ID, MockConfig, MockServer, ThrottleConfig,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_rds-backups");
@@ -85,24 +85,6 @@ fn throttling_mock(rate: u32, burst: u32, retry_after: Option<u64>) -> MockServe
     MockServer::start_background(MockConfig::default().throttle(throttle)).expect("the mock starts")
 }
 
-/// The first `count` backups of the 10,000-backup instance, served under
-/// `id`; their ids in service order.
-fn plain_instance(server: &MockServer, id: &str, count: usize) -> Vec<String> {
-    let large =
-        huaweicloud_rds_mock::data::default_instance(INSTANCE_LARGE).expect("the large instance");
-    let backups: Vec<huaweicloud_rds_mock::Backup> = large.records()[..count]
-        .iter()
-        .map(|r| {
-            let mut b: huaweicloud_rds_mock::Backup =
-                serde_json::from_str(r.json()).expect("a generated backup parses");
-            b.instance_id = id.to_owned();
-            b
-        })
-        .collect();
-    server.insert_instance(id, &backups);
-    backups.into_iter().map(|b| b.id).collect()
-}
-
 fn ndjson_ids(run: &Run) -> Vec<String> {
     run.stdout
         .lines()
@@ -123,7 +105,7 @@ fn assert_success(run: &Run) {
 #[test]
 fn a_throttled_walk_exits_0_with_every_backup_once() {
     let server = throttling_mock(10, 2, None);
-    let want = plain_instance(&server, "cli-throttled", 400);
+    let want = server.insert_plain_instance("cli-throttled", 400);
     for concurrency in ["1", "8", "32"] {
         server.reset();
         let r = run(
@@ -157,7 +139,7 @@ fn a_throttled_walk_exits_0_with_every_backup_once() {
 #[test]
 fn a_walk_throttled_with_retry_after_completes() {
     let server = throttling_mock(10, 2, Some(1));
-    let want = plain_instance(&server, "cli-retry-after", 300);
+    let want = server.insert_plain_instance("cli-retry-after", 300);
     let r = run(
         &server,
         Duration::from_secs(5),
@@ -197,7 +179,7 @@ fn latency_and_throttling_over_several_instances_exit_0_in_order() {
         .map(|n| sized_instance_id(120, &n.to_string()))
         .collect();
     for (n, id) in ids.iter().enumerate() {
-        want.extend(plain_instance(&server, id, 100 + 20 * n));
+        want.extend(server.insert_plain_instance(id, 100 + 20 * n));
         args.extend(["--instance-id", id.as_str()]);
     }
     args.extend(["--limit", "50", "--all", "--output", "ndjson"]);
@@ -211,7 +193,7 @@ fn latency_and_throttling_over_several_instances_exit_0_in_order() {
 #[test]
 fn rate_is_never_exceeded_in_any_second() {
     let server = MockServer::start_background(MockConfig::default()).expect("the mock starts");
-    let want = plain_instance(&server, "cli-rate", 300);
+    let want = server.insert_plain_instance("cli-rate", 300);
     let r = run(
         &server,
         Duration::from_secs(3),

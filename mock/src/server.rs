@@ -191,6 +191,28 @@ impl MockServer {
             .insert_instance(Instance::from_backups(instance_id, backups));
     }
 
+    /// Adds an instance `instance_id` holding the first `count` backups (at
+    /// most all 10,000) of the large instance, their `instance_id` set to it:
+    /// plain data without any fault rule, for scripted faults and throttling.
+    /// Returns their ids in service order.
+    pub fn insert_plain_instance(&self, instance_id: &str, count: usize) -> Vec<String> {
+        let large = crate::data::default_instance(crate::INSTANCE_LARGE)
+            .expect("the large instance is always generated");
+        let backups: Vec<Backup> = large
+            .records()
+            .iter()
+            .take(count)
+            .map(|r| {
+                let mut b: Backup =
+                    serde_json::from_str(r.json()).expect("a generated backup parses");
+                b.instance_id = instance_id.to_owned();
+                b
+            })
+            .collect();
+        self.insert_instance(instance_id, &backups);
+        backups.into_iter().map(|b| b.id).collect()
+    }
+
     /// Stops accepting, closes connections and waits until done.
     pub async fn shutdown(mut self) {
         let _ = self.stop.send(true);

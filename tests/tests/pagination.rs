@@ -31,10 +31,7 @@ use huaweicloud_rds_mock::{
     Fault, INSTANCE_EMPTY, INSTANCE_LARGE, INSTANCE_MARIADB, INSTANCE_MYSQL, INSTANCE_POSTGRESQL,
     INSTANCE_SQLSERVER, LARGE_INSTANCE_BACKUPS, Reply,
 };
-use support::{
-    assert_no_duplicates, capture_logs, client, guarded, ids, insert_plain_instance, logs, mock,
-    mock_ids,
-};
+use support::{assert_no_duplicates, capture_logs, client, guarded, ids, logs, mock, mock_ids};
 
 const REWALK_WARNING: &str = "the listing changed during the walk; walking it again";
 
@@ -249,7 +246,7 @@ async fn a_transient_empty_page_is_recovered_by_the_second_pass() {
     guarded(Duration::from_secs(3), async {
         let server = mock().await;
         let instance = "walk-empty-page";
-        let expected = insert_plain_instance(&server, instance, 250);
+        let expected = server.insert_plain_instance(instance, 250);
         let empty = Fault::Reply(Reply::json(200, r#"{"backups":[],"total_count":250}"#));
         server.script(instance, vec![Fault::None, empty]);
         let c = client(&server).build().unwrap();
@@ -273,7 +270,7 @@ async fn a_list_that_shifts_by_one_between_pages_is_walked_again_completely() {
     guarded(Duration::from_secs(3), async {
         let server = mock().await;
         let instance = "walk-shift";
-        let plain = insert_plain_instance(&server, instance, 250);
+        let plain = server.insert_plain_instance(instance, 250);
         let mut script = vec![Fault::None];
         script.extend(std::iter::repeat_n(Fault::ShiftByOne, 20));
         server.script(instance, script);
@@ -323,7 +320,7 @@ async fn total_count_growing_mid_walk_is_walked_again() {
     guarded(Duration::from_secs(3), async {
         let server = mock().await;
         let instance = "walk-total-grows";
-        let expected = insert_plain_instance(&server, instance, 250);
+        let expected = server.insert_plain_instance(instance, 250);
         server.script(instance, vec![Fault::None, Fault::TotalCountDelta(5)]);
         let c = client(&server).build().unwrap();
         let (all, error) = drain(c.list_all(ListBackups::new(instance), walk(1))).await;
@@ -343,7 +340,7 @@ async fn total_count_shrinking_mid_walk_loses_nothing() {
     guarded(Duration::from_secs(3), async {
         let server = mock().await;
         let instance = "walk-total-shrinks";
-        let expected = insert_plain_instance(&server, instance, 250);
+        let expected = server.insert_plain_instance(instance, 250);
         server.script(instance, vec![Fault::None, Fault::TotalCountDelta(-100)]);
         let c = client(&server).build().unwrap();
         let (all, error) = drain(c.list_all(ListBackups::new(instance), walk(1))).await;
@@ -362,7 +359,7 @@ async fn total_count_that_never_settles_ends_incomplete_after_three_passes() {
     guarded(Duration::from_secs(3), async {
         let server = mock().await;
         let instance = "walk-total-unsettled";
-        let expected = insert_plain_instance(&server, instance, 250);
+        let expected = server.insert_plain_instance(instance, 250);
         let pass = [
             Fault::None,
             Fault::TotalCountDelta(10),
@@ -410,7 +407,7 @@ async fn the_same_page_twice_ends_with_no_duplicates_and_no_loss() {
     guarded(Duration::from_secs(3), async {
         let server = mock().await;
         let instance = "walk-same-page";
-        let expected = insert_plain_instance(&server, instance, 250);
+        let expected = server.insert_plain_instance(instance, 250);
         server.script(instance, vec![Fault::None, Fault::IgnoreOffset]);
         let c = client(&server).build().unwrap();
         let (all, error) = drain(c.list_all(ListBackups::new(instance), walk(1))).await;
@@ -603,7 +600,7 @@ async fn list_instances_events_attribute_each_error_and_end_to_its_instance() {
     guarded(Duration::from_secs(5), async {
         let server = mock().await;
         let midway = "walk-fails-midway";
-        let midway_ids = insert_plain_instance(&server, midway, 250);
+        let midway_ids = server.insert_plain_instance(midway, 250);
         server.script(
             midway,
             vec![Fault::None, Fault::error(500, "DBS.108000", "midway")],

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use huaweicloud_rds::{ListBackups, WalkOptions};
 use huaweicloud_rds_mock::MockConfig;
-use support::{capture_logs, client, guarded, ids, insert_plain_instance, logs, mock_with};
+use support::{capture_logs, client, guarded, ids, logs, mock_with};
 
 const RATE: usize = 20;
 
@@ -44,8 +44,8 @@ async fn the_rate_is_never_exceeded_in_any_second_across_clones_and_instances() 
     capture_logs();
     guarded(Duration::from_secs(10), async {
         let server = mock_with(MockConfig::default()).await;
-        let a_ids = insert_plain_instance(&server, "rate-a", 300);
-        let b_ids = insert_plain_instance(&server, "rate-b", 200);
+        let a_ids = server.insert_plain_instance("rate-a", 300);
+        let b_ids = server.insert_plain_instance("rate-b", 200);
         let a = client(&server).rate(RATE as u32).build().unwrap();
         let b = a.clone();
         // Two clones at once, one walking two instances: 50 requests.

@@ -12,14 +12,40 @@ use std::time::{Duration, Instant};
 
 use huaweicloud_rds::{ListBackups, WalkOptions};
 use huaweicloud_rds_mock::{
-    Fault, INSTANCE_MARIADB, INSTANCE_MYSQL, INSTANCE_POSTGRESQL, MockConfig, ThrottleConfig,
+    Fault, INSTANCE_MARIADB, INSTANCE_MYSQL, INSTANCE_POSTGRESQL, MockConfig, MockServer,
+    ThrottleConfig,
 };
-use support::{
-    assert_no_duplicates, capture_logs, client, guarded, ids, insert_plain_instance, logs,
-    mock_with,
-};
+use support::{assert_no_duplicates, capture_logs, client, guarded, ids, logs, mock_with};
 
 const RETRY_AFTER_LOGGED: &str = "throttled with Retry-After: every request of the client waits";
+
+/// Inserts a plain instance per `(id, backup count)`, walks them all in
+/// pages of `limit` with a one-attempt client, and returns the ids walked
+/// and the ids inserted, each in the order the instances were given.
+async fn walk_plain_instances(
+    server: &MockServer,
+    instances: impl IntoIterator<Item = (String, usize)>,
+    limit: u32,
+    options: WalkOptions,
+) -> (Vec<String>, Vec<String>) {
+    let mut want = Vec::new();
+    let mut requests = Vec::new();
+    for (id, count) in instances {
+        want.extend(server.insert_plain_instance(&id, count));
+        requests.push(ListBackups::new(id).limit(limit));
+    }
+    let c = client(server)
+        .max_attempts(1)
+        .deadline(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let mut stream = c.list_instances(requests, options);
+    let mut all = Vec::new();
+    while let Some(batch) = stream.next_batch().await {
+        all.extend(batch.unwrap());
+    }
+    (ids(&all), want)
+}
 
 /// 500 backups in pages of 50 against 10 requests a second (burst 2), at
 /// every concurrency, each with a fresh client: the walk is throttled
@@ -32,7 +58,7 @@ async fn no_loss_and_no_duplicate_under_throttling_at_every_concurrency() {
             mock_with(MockConfig::default().throttle(ThrottleConfig::default().rate_limit(10, 2)))
                 .await;
         let instance = "throttled-walk";
-        let expected = insert_plain_instance(&server, instance, 500);
+        let expected = server.insert_plain_instance(instance, 500);
         for concurrency in [1, 4, 8, 32] {
             server.reset();
             // One attempt: only throttling is retried, and it must not fail
@@ -65,26 +91,18 @@ async fn several_instances_under_throttling_lose_nothing() {
         let server =
             mock_with(MockConfig::default().throttle(ThrottleConfig::default().rate_limit(10, 2)))
                 .await;
-        let instances = ["throttled-a", "throttled-b", "throttled-c"];
-        let mut want = Vec::new();
-        for (n, i) in instances.iter().enumerate() {
-            want.extend(insert_plain_instance(&server, i, 60 + 40 * n));
-        }
-        let c = client(&server)
-            .max_attempts(1)
-            .deadline(Duration::from_secs(30))
-            .build()
-            .unwrap();
-        let requests = instances
-            .iter()
-            .map(|i| ListBackups::new(*i).limit(20))
-            .collect();
-        let mut stream = c.list_instances(requests, WalkOptions::default().concurrency(8));
-        let mut all = Vec::new();
-        while let Some(batch) = stream.next_batch().await {
-            all.extend(batch.unwrap());
-        }
-        assert!(ids(&all) == want);
+        let instances = ["throttled-a", "throttled-b", "throttled-c"]
+            .into_iter()
+            .enumerate()
+            .map(|(n, i)| (i.to_owned(), 60 + 40 * n));
+        let (got, want) = walk_plain_instances(
+            &server,
+            instances,
+            20,
+            WalkOptions::default().concurrency(8),
+        )
+        .await;
+        assert!(got == want);
         assert!(server.throttled_requests() > 0, "the walk was throttled");
     })
     .await;
@@ -103,26 +121,10 @@ async fn latency_and_throttling_over_several_instances_lose_nothing() {
             ),
         )
         .await;
-        let instances: Vec<String> = (1..=4).map(|n| format!("far-{n}")).collect();
-        let mut want = Vec::new();
-        for (n, i) in instances.iter().enumerate() {
-            want.extend(insert_plain_instance(&server, i, 100 + 20 * n));
-        }
-        let c = client(&server)
-            .max_attempts(1)
-            .deadline(Duration::from_secs(30))
-            .build()
-            .unwrap();
-        let requests = instances
-            .iter()
-            .map(|i| ListBackups::new(i.as_str()).limit(50))
-            .collect();
-        let mut stream = c.list_instances(requests, WalkOptions::default());
-        let mut all = Vec::new();
-        while let Some(batch) = stream.next_batch().await {
-            all.extend(batch.unwrap());
-        }
-        assert!(ids(&all) == want);
+        let instances = (0..4).map(|n| (format!("far-{}", n + 1), 100 + 20 * n));
+        let (got, want) =
+            walk_plain_instances(&server, instances, 50, WalkOptions::default()).await;
+        assert!(got == want);
     })
     .await;
 }

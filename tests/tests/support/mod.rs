@@ -146,25 +146,6 @@ pub fn assert_no_duplicates(ids: &[String]) {
     assert_eq!(set.len(), ids.len(), "duplicates in the walk");
 }
 
-/// Adds to `server` an instance `id` holding the first `count` backups of the
-/// 10,000-backup instance (with their `instance_id` set to `id`): plain data
-/// without any fault rule, for scripted faults.
-pub fn insert_plain_instance(server: &MockServer, id: &str, count: usize) -> Vec<String> {
-    let large = huaweicloud_rds_mock::data::default_instance(huaweicloud_rds_mock::INSTANCE_LARGE)
-        .expect("the large instance");
-    let backups: Vec<huaweicloud_rds_mock::Backup> = large.records()[..count]
-        .iter()
-        .map(|r| {
-            let mut b: huaweicloud_rds_mock::Backup =
-                serde_json::from_str(r.json()).expect("a generated backup parses");
-            b.instance_id = id.to_owned();
-            b
-        })
-        .collect();
-    server.insert_instance(id, &backups);
-    backups.into_iter().map(|b| b.id).collect()
-}
-
 /// Every log event of this test binary, formatted, at trace level.
 static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
 
