@@ -58,6 +58,53 @@ fn stamp(epoch: i64) -> String {
         .collect()
 }
 
+/// What sets one generated backup apart from its neighbours.
+struct Slot<'a> {
+    index: usize,
+    kind: &'a str,
+    status: &'a str,
+    begin: i64,
+    minutes: i64,
+    size: i64,
+}
+
+impl Slot<'_> {
+    /// The backup in this slot of `instance`, named `{prefix}-{kind}-{stamp}`.
+    /// A building backup has not ended, so it ends when it began. Databases,
+    /// the DDM flag and the restore minimum are left unset for the caller.
+    fn backup(
+        &self,
+        instance: &str,
+        suffix: &str,
+        prefix: &str,
+        engine: &str,
+        version: &str,
+    ) -> Backup {
+        let end = if self.status == "BUILDING" {
+            self.begin
+        } else {
+            self.begin + self.minutes * 60
+        };
+        Backup {
+            id: hex_id(instance, self.index as u64, suffix),
+            name: format!("{prefix}-{}-{}", self.kind, stamp(self.begin)),
+            backup_type: self.kind.to_owned(),
+            size: self.size,
+            status: self.status.to_owned(),
+            begin_time: service_time(self.begin),
+            end_time: service_time(end),
+            datastore: Datastore {
+                engine: engine.to_owned(),
+                version: version.to_owned(),
+            },
+            databases: None,
+            associated_with_ddm: None,
+            min_data_volume_capacity_for_restore: None,
+            instance_id: instance.to_owned(),
+        }
+    }
+}
+
 /// One hand-written backup: type, status, begin (Beijing time), minutes, size kB,
 /// associated_with_ddm, min_data_volume_capacity_for_restore, databases.
 pub(crate) type Spec = (
@@ -83,24 +130,15 @@ pub(crate) fn from_specs(
         .iter()
         .enumerate()
         .map(|(i, &(t, st, begin, minutes, size, ddm, minc, dbs))| {
-            let b = epoch_of(begin);
-            let end = if st == "BUILDING" {
-                b
-            } else {
-                b + minutes * 60
+            let slot = Slot {
+                index: i,
+                kind: t,
+                status: st,
+                begin: epoch_of(begin),
+                minutes,
+                size,
             };
             Backup {
-                id: hex_id(instance, i as u64, &suffix),
-                name: format!("{name}-{t}-{}", stamp(b)),
-                backup_type: t.to_owned(),
-                size,
-                status: st.to_owned(),
-                begin_time: service_time(b),
-                end_time: service_time(end),
-                datastore: Datastore {
-                    engine: engine.to_owned(),
-                    version: version.to_owned(),
-                },
                 databases: (!dbs.is_empty()).then(|| {
                     dbs.iter()
                         .map(|n| Database {
@@ -110,7 +148,7 @@ pub(crate) fn from_specs(
                 }),
                 associated_with_ddm: ddm,
                 min_data_volume_capacity_for_restore: minc,
-                instance_id: instance.to_owned(),
+                ..slot.backup(instance, &suffix, name, engine, version)
             }
         })
         .collect();
@@ -153,27 +191,18 @@ pub(crate) fn generate_mysql(instance: &str, count: usize) -> Instance {
             "incremental" => 64 + g.below(50_000) as i64,
             _ => 1_000_000 + g.below(9_000_000) as i64,
         };
-        let end = if status == "BUILDING" {
-            begin
-        } else {
-            begin + minutes * 60
+        let slot = Slot {
+            index: i,
+            kind: t,
+            status,
+            begin,
+            minutes,
+            size,
         };
         let b = Backup {
-            id: hex_id(instance, i as u64, &suffix),
-            name: format!("mysql-bulk-{t}-{}", stamp(begin)),
-            backup_type: t.to_owned(),
-            size,
-            status: status.to_owned(),
-            begin_time: service_time(begin),
-            end_time: service_time(end),
-            datastore: Datastore {
-                engine: "MySQL".into(),
-                version: "8.0".into(),
-            },
-            databases: None,
             associated_with_ddm: (t == "manual").then_some(i % 2 == 0),
             min_data_volume_capacity_for_restore: (t != "incremental").then_some(40),
-            instance_id: instance.to_owned(),
+            ..slot.backup(instance, &suffix, "mysql-bulk", "MySQL", "8.0")
         };
         records.push(Record::from_backup(&b));
     }
