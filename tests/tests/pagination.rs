@@ -193,32 +193,6 @@ async fn wait_for(done: impl Fn() -> bool) {
 
 // --- Empty pages ----------------------------------------------------------------
 
-/// A `total_count` of 300 over 250 backups: after the fifth full page of 50
-/// the sixth is empty. Every pass ends there; after three passes the stream
-/// yields the 250 it has, in order, then `Incomplete { 250, 300 }`.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_empty_page_while_total_count_says_more_is_incomplete() {
-    capture_logs();
-    guarded(Duration::from_secs(3), async {
-        let server = mock().await;
-        let c = client(&server).build().unwrap();
-        for concurrency in [1, 4] {
-            server.reset();
-            let request = ListBackups::new(FAULT_TOTAL_COUNT_HIGH).limit(50);
-            let (all, error) = drain(c.list_all(request, walk(concurrency))).await;
-            assert!(
-                ids(&all) == mock_ids(FAULT_TOTAL_COUNT_HIGH),
-                "{concurrency}"
-            );
-            assert_eq!(incomplete(error), (250, 300), "{concurrency}");
-            // Three passes of six pages (offsets 0, 50, ..., 250).
-            assert_eq!(server.requests(FAULT_TOTAL_COUNT_HIGH), 18, "{concurrency}");
-        }
-        assert!(rewalk_warned(FAULT_TOTAL_COUNT_HIGH));
-    })
-    .await;
-}
-
 /// `reported` counts from the start offset.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn incomplete_counts_from_the_start_offset() {
@@ -235,26 +209,6 @@ async fn incomplete_counts_from_the_start_offset() {
         assert_eq!(incomplete(error), (240, 290));
         // Offsets 10, 60, 110, 160 full, 210 short (40): five pages a pass.
         assert_eq!(server.requests(FAULT_TOTAL_COUNT_HIGH), 15);
-    })
-    .await;
-}
-
-/// One empty page in the middle of a listing: the pass ends short, the second
-/// pass finds the rest.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_transient_empty_page_is_recovered_by_the_second_pass() {
-    guarded(Duration::from_secs(3), async {
-        let server = mock().await;
-        let instance = "walk-empty-page";
-        let expected = server.insert_plain_instance(instance, 250);
-        let empty = Fault::Reply(Reply::json(200, r#"{"backups":[],"total_count":250}"#));
-        server.script(instance, vec![Fault::None, empty]);
-        let c = client(&server).build().unwrap();
-        let (all, error) = drain(c.list_all(ListBackups::new(instance), walk(1))).await;
-        assert!(error.is_none(), "{error:?}");
-        assert!(ids(&all) == expected);
-        // Pass 1: offsets 0, 100 (empty); pass 2: 0, 100, 200.
-        assert_eq!(server.requests(instance), 5);
     })
     .await;
 }
@@ -290,90 +244,142 @@ async fn a_list_that_shifts_by_one_between_pages_is_walked_again_completely() {
     .await;
 }
 
-/// `fault-shift` shows the new backup only to requests with `offset > 0`, so
-/// no pass ever sees it: `Incomplete { 250, 251 }` after three passes, at any
-/// concurrency.
+/// Listings that no pass walks completely: every pass comes up short, so
+/// after three passes the stream yields what it has, in order, then
+/// `Incomplete`, at any concurrency.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_list_that_stays_shifted_after_three_passes_is_incomplete() {
-    guarded(Duration::from_secs(3), async {
+async fn fault_instances_never_walked_completely_are_incomplete_after_three_passes() {
+    capture_logs();
+    struct Case {
+        instance: &'static str,
+        limit: Option<u32>,
+        incomplete: (u64, u64),
+        requests: u64,
+    }
+    let cases = [
+        // A `total_count` of 300 over 250 backups: after the fifth full page
+        // of 50 the sixth is empty; three passes of six pages (offsets 0,
+        // 50, ..., 250).
+        Case {
+            instance: FAULT_TOTAL_COUNT_HIGH,
+            limit: Some(50),
+            incomplete: (250, 300),
+            requests: 18,
+        },
+        // The new backup is shown only to requests with `offset > 0`, so no
+        // pass ever sees it; three passes of three pages.
+        Case {
+            instance: FAULT_SHIFT,
+            limit: None,
+            incomplete: (250, 251),
+            requests: 9,
+        },
+    ];
+    guarded(Duration::from_secs(6), async {
         let server = mock().await;
         let c = client(&server).build().unwrap();
-        for concurrency in [1, 4] {
-            server.reset();
-            let (all, error) =
-                drain(c.list_all(ListBackups::new(FAULT_SHIFT), walk(concurrency))).await;
-            let got = ids(&all);
-            assert_no_duplicates(&got);
-            assert!(got == mock_ids(FAULT_SHIFT), "{concurrency}");
-            assert_eq!(incomplete(error), (250, 251), "{concurrency}");
-            assert_eq!(server.requests(FAULT_SHIFT), 9, "{concurrency}: 3 passes");
+        for case in cases {
+            let instance = case.instance;
+            for concurrency in [1, 4] {
+                server.reset();
+                let mut request = ListBackups::new(instance);
+                if let Some(limit) = case.limit {
+                    request = request.limit(limit);
+                }
+                let (all, error) = drain(c.list_all(request, walk(concurrency))).await;
+                let got = ids(&all);
+                assert_no_duplicates(&got);
+                assert!(got == mock_ids(instance), "{instance} at {concurrency}");
+                assert_eq!(
+                    incomplete(error),
+                    case.incomplete,
+                    "{instance} at {concurrency}"
+                );
+                assert_eq!(
+                    server.requests(instance),
+                    case.requests,
+                    "{instance} at {concurrency}: 3 passes"
+                );
+            }
+            assert!(rewalk_warned(instance), "{instance}");
         }
     })
     .await;
 }
 
-/// `total_count` grows by 5 on the second page only: the pass saw two
-/// totals, the second pass sees one.
+/// A plain listing of 250 with faults scripted on its pages, walked one page
+/// at a time so the request count is exact: a pass that saw `total_count`
+/// change, or came up short, is walked again; the outcome is the full
+/// listing in order, or `Incomplete` when no pass settles.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn total_count_growing_mid_walk_is_walked_again() {
+async fn scripted_faults_on_a_plain_listing_are_walked_again() {
     capture_logs();
-    guarded(Duration::from_secs(3), async {
+    struct Case {
+        instance: &'static str,
+        script: Vec<Fault>,
+        incomplete: Option<(u64, u64)>,
+        requests: u64,
+    }
+    let unsettled = [
+        Fault::None,
+        Fault::TotalCountDelta(10),
+        Fault::TotalCountDelta(10),
+    ];
+    let cases = [
+        // One empty page in the middle: the pass ends short, the second
+        // finds the rest. Pass 1: offsets 0, 100 (empty); pass 2: 0, 100, 200.
+        Case {
+            instance: "walk-empty-page",
+            script: vec![
+                Fault::None,
+                Fault::Reply(Reply::json(200, r#"{"backups":[],"total_count":250}"#)),
+            ],
+            incomplete: None,
+            requests: 5,
+        },
+        // `total_count` grows by 5 on the second page only: the pass saw
+        // two totals, the second pass sees one; two passes of three pages.
+        Case {
+            instance: "walk-total-grows",
+            script: vec![Fault::None, Fault::TotalCountDelta(5)],
+            incomplete: None,
+            requests: 6,
+        },
+        // `total_count` shrinks to 150 on the second page: the first pass
+        // stops at offset 200 with 200 backups; without the second pass the
+        // last 50 would be lost without a word. Pass 1: offsets 0, 100;
+        // pass 2: 0, 100, 200.
+        Case {
+            instance: "walk-total-shrinks",
+            script: vec![Fault::None, Fault::TotalCountDelta(-100)],
+            incomplete: None,
+            requests: 5,
+        },
+        // A `total_count` that changes within every pass: three passes,
+        // then `Incomplete` against the last total reported.
+        Case {
+            instance: "walk-total-unsettled",
+            script: unsettled.iter().cycle().take(9).cloned().collect(),
+            incomplete: Some((250, 260)),
+            requests: 9,
+        },
+    ];
+    guarded(Duration::from_secs(10), async {
         let server = mock().await;
-        let instance = "walk-total-grows";
-        let expected = server.insert_plain_instance(instance, 250);
-        server.script(instance, vec![Fault::None, Fault::TotalCountDelta(5)]);
         let c = client(&server).build().unwrap();
-        let (all, error) = drain(c.list_all(ListBackups::new(instance), walk(1))).await;
-        assert!(error.is_none(), "{error:?}");
-        assert!(ids(&all) == expected);
-        assert_eq!(server.requests(instance), 6, "two passes of three pages");
-        assert!(rewalk_warned(instance));
-    })
-    .await;
-}
-
-/// `total_count` shrinks to 150 on the second page: the first pass stops at
-/// offset 200 with 200 backups. Without the second pass the last 50 would be
-/// lost without a word.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn total_count_shrinking_mid_walk_loses_nothing() {
-    guarded(Duration::from_secs(3), async {
-        let server = mock().await;
-        let instance = "walk-total-shrinks";
-        let expected = server.insert_plain_instance(instance, 250);
-        server.script(instance, vec![Fault::None, Fault::TotalCountDelta(-100)]);
-        let c = client(&server).build().unwrap();
-        let (all, error) = drain(c.list_all(ListBackups::new(instance), walk(1))).await;
-        assert!(error.is_none(), "{error:?}");
-        assert!(ids(&all) == expected);
-        // Pass 1: offsets 0, 100; pass 2: 0, 100, 200.
-        assert_eq!(server.requests(instance), 5);
-    })
-    .await;
-}
-
-/// A `total_count` that changes within every pass: three passes, then
-/// `Incomplete` against the last total reported.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn total_count_that_never_settles_ends_incomplete_after_three_passes() {
-    guarded(Duration::from_secs(3), async {
-        let server = mock().await;
-        let instance = "walk-total-unsettled";
-        let expected = server.insert_plain_instance(instance, 250);
-        let pass = [
-            Fault::None,
-            Fault::TotalCountDelta(10),
-            Fault::TotalCountDelta(10),
-        ];
-        server.script(
-            instance,
-            pass.iter().cycle().take(9).cloned().collect::<Vec<_>>(),
-        );
-        let c = client(&server).build().unwrap();
-        let (all, error) = drain(c.list_all(ListBackups::new(instance), walk(1))).await;
-        assert!(ids(&all) == expected);
-        assert_eq!(incomplete(error), (250, 260));
-        assert_eq!(server.requests(instance), 9);
+        for case in cases {
+            let instance = case.instance;
+            let expected = server.insert_plain_instance(instance, 250);
+            server.script(instance, case.script);
+            let (all, error) = drain(c.list_all(ListBackups::new(instance), walk(1))).await;
+            match case.incomplete {
+                None => assert!(error.is_none(), "{instance}: {error:?}"),
+                Some(numbers) => assert_eq!(incomplete(error), numbers, "{instance}"),
+            }
+            assert!(ids(&all) == expected, "{instance}");
+            assert_eq!(server.requests(instance), case.requests, "{instance}");
+            assert!(rewalk_warned(instance), "{instance}");
+        }
     })
     .await;
 }
