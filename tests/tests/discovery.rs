@@ -16,9 +16,9 @@ use huaweicloud_rds::{
 use huaweicloud_rds_mock::identity::{REGION_NO_PROJECT, REGION_TWO_PROJECTS, SECOND_PROJECT_ID};
 use huaweicloud_rds_mock::{
     INSTANCE_LARGE, INSTANCE_MYSQL, MOCK_ACCESS_KEY, MOCK_PROJECT_ID, MOCK_SECRET_KEY, MockConfig,
-    MockServer,
+    MockServer, RecordedRequest,
 };
-use support::{guarded, mock_with};
+use support::{guarded, list, mock_with};
 
 const BUDGET: Duration = Duration::from_secs(10);
 
@@ -45,6 +45,11 @@ async fn metadata_mock(config: MockConfig) -> (MockServer, RdsClient) {
     (server, client)
 }
 
+/// A metadata mock whose credentials are valid for `ttl`.
+async fn metadata_mock_lasting(ttl: Duration) -> (MockServer, RdsClient) {
+    metadata_mock(MockConfig::default().metadata_ttl(ttl)).await
+}
+
 /// The security tokens that reached the list endpoint, in order.
 fn security_tokens(server: &MockServer) -> Vec<String> {
     server
@@ -53,6 +58,11 @@ fn security_tokens(server: &MockServer) -> Vec<String> {
         .filter(|r| r.target.contains("/backups"))
         .filter_map(|r| r.header("x-security-token").map(str::to_owned))
         .collect()
+}
+
+/// The first request whose target matches, if any.
+fn first_request(server: &MockServer, matches: impl Fn(&str) -> bool) -> Option<RecordedRequest> {
+    server.received().into_iter().find(|r| matches(&r.target))
 }
 
 fn metadata_requests(server: &MockServer, path: &str) -> usize {
@@ -71,30 +81,18 @@ async fn metadata_credentials_with_a_metadata_token() {
             client.credential_source(),
             &CredentialSource::Metadata(server.base_url())
         );
-        let page = client
-            .list_backups(&ListBackups::new(INSTANCE_MYSQL))
-            .await
-            .unwrap();
+        let page = list(&client, INSTANCE_MYSQL).await.unwrap();
         assert!(!page.backups.is_empty());
-        let put = server
-            .received()
-            .into_iter()
-            .find(|r| r.target == "/meta-data/latest/api/token")
+        let put = first_request(&server, |t| t == "/meta-data/latest/api/token")
             .expect("a token was requested");
         assert_eq!(put.method, "PUT");
         assert_eq!(put.header("x-metadata-token-ttl-seconds"), Some("21600"));
-        let get = server
-            .received()
-            .into_iter()
-            .find(|r| r.target == "/openstack/latest/securitykey")
+        let get = first_request(&server, |t| t == "/openstack/latest/securitykey")
             .expect("credentials were requested");
         assert!(get.header("x-metadata-token").is_some());
         assert_eq!(security_tokens(&server).len(), 1);
         // A day of validity: the next request reuses them.
-        client
-            .list_backups(&ListBackups::new(INSTANCE_MYSQL))
-            .await
-            .unwrap();
+        list(&client, INSTANCE_MYSQL).await.unwrap();
         assert_eq!(
             metadata_requests(&server, "/openstack/latest/securitykey"),
             1
@@ -109,14 +107,8 @@ async fn metadata_credentials_with_a_metadata_token() {
 async fn metadata_credentials_without_a_metadata_token() {
     guarded(BUDGET, async {
         let (server, client) = metadata_mock(MockConfig::default().metadata_tokens(false)).await;
-        client
-            .list_backups(&ListBackups::new(INSTANCE_MYSQL))
-            .await
-            .unwrap();
-        let get = server
-            .received()
-            .into_iter()
-            .find(|r| r.target == "/openstack/latest/securitykey")
+        list(&client, INSTANCE_MYSQL).await.unwrap();
+        let get = first_request(&server, |t| t == "/openstack/latest/securitykey")
             .expect("credentials were requested");
         assert_eq!(get.header("x-metadata-token"), None);
     })
@@ -128,8 +120,7 @@ async fn credentials_expiring_soon_are_refreshed_before_signing() {
     guarded(BUDGET * 3, async {
         // Ten minutes: inside the 40-minute window, so every request needs
         // fresh credentials, and none expires during the test.
-        let (server, client) =
-            metadata_mock(MockConfig::default().metadata_ttl(Duration::from_secs(600))).await;
+        let (server, client) = metadata_mock_lasting(Duration::from_secs(600)).await;
         let walked = client
             .collect_all(
                 ListBackups::new(INSTANCE_LARGE).limit(100),
@@ -150,20 +141,18 @@ async fn a_walk_outlives_its_credentials() {
     guarded(BUDGET * 3, async {
         // Two seconds: requests after the first credentials expired succeed
         // only because each is signed with credentials fetched just before.
-        let (_server, client) =
-            metadata_mock(MockConfig::default().metadata_ttl(Duration::from_secs(2))).await;
-        let first = client
-            .list_backups(&ListBackups::new(INSTANCE_MYSQL))
-            .await
-            .unwrap();
+        let (_server, client) = metadata_mock_lasting(Duration::from_secs(2)).await;
+        let first = list(&client, INSTANCE_MYSQL).await.unwrap();
         tokio::time::sleep(Duration::from_millis(2_500)).await;
-        let later = client
-            .list_backups(&ListBackups::new(INSTANCE_MYSQL))
-            .await
-            .unwrap();
+        let later = list(&client, INSTANCE_MYSQL).await.unwrap();
         assert_eq!(first.total_count, later.total_count);
     })
     .await;
+}
+
+/// The body of the answer to `request`, sent by hand.
+async fn body_of(request: reqwest::RequestBuilder) -> String {
+    request.send().await.unwrap().text().await.unwrap()
 }
 
 #[tokio::test]
@@ -175,24 +164,16 @@ async fn expired_or_mismatched_security_tokens_are_refused_by_the_mock() {
             .build()
             .unwrap();
         let base = server.base_url();
-        let token = http
-            .put(format!("{base}/meta-data/latest/api/token"))
-            .header("X-Metadata-Token-Ttl-Seconds", "21600")
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let body = http
-            .get(format!("{base}/openstack/latest/securitykey"))
-            .header("X-Metadata-Token", token)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let token = body_of(
+            http.put(format!("{base}/meta-data/latest/api/token"))
+                .header("X-Metadata-Token-Ttl-Seconds", "21600"),
+        )
+        .await;
+        let body = body_of(
+            http.get(format!("{base}/openstack/latest/securitykey"))
+                .header("X-Metadata-Token", token),
+        )
+        .await;
         let body: serde_json::Value = serde_json::from_str(&body).unwrap();
         let c = &body["credential"];
         let (ak, sk) = (c["access"].as_str().unwrap(), c["secret"].as_str().unwrap());
@@ -204,10 +185,7 @@ async fn expired_or_mismatched_security_tokens_are_refused_by_the_mock() {
             .max_attempts(1)
             .build()
             .unwrap();
-        let e = wrong
-            .list_backups(&ListBackups::new(INSTANCE_MYSQL))
-            .await
-            .unwrap_err();
+        let e = list(&wrong, INSTANCE_MYSQL).await.unwrap_err();
         assert_eq!(e.status().map(|s| s.as_u16()), Some(401), "{e}");
         let right = RdsClient::builder()
             .endpoint(&base)
@@ -219,12 +197,22 @@ async fn expired_or_mismatched_security_tokens_are_refused_by_the_mock() {
             ))
             .build()
             .unwrap();
-        right
-            .list_backups(&ListBackups::new(INSTANCE_MYSQL))
-            .await
-            .unwrap();
+        list(&right, INSTANCE_MYSQL).await.unwrap();
     })
     .await;
+}
+
+/// A client for `server` that looks its project up in IAM for `region`.
+async fn connect_in(
+    server: &MockServer,
+    region: Region,
+    credentials: Credentials,
+) -> Result<RdsClient, Error> {
+    builder(server)
+        .region(region)
+        .credentials(credentials)
+        .connect()
+        .await
 }
 
 fn aksk() -> Credentials {
@@ -235,10 +223,7 @@ fn aksk() -> Credentials {
 async fn the_project_id_is_looked_up_in_iam() {
     guarded(BUDGET, async {
         let server = mock_with(MockConfig::default()).await;
-        let client = builder(&server)
-            .region(Region::CN_EAST_3)
-            .credentials(aksk())
-            .connect()
+        let client = connect_in(&server, Region::CN_EAST_3, aksk())
             .await
             .unwrap();
         assert_eq!(client.project_id(), MOCK_PROJECT_ID);
@@ -246,11 +231,8 @@ async fn the_project_id_is_looked_up_in_iam() {
             client.project_id_source(),
             &ProjectIdSource::Iam(server.base_url())
         );
-        let lookup = server
-            .received()
-            .into_iter()
-            .find(|r| r.target.starts_with("/v3/projects"))
-            .expect("IAM was asked");
+        let lookup =
+            first_request(&server, |t| t.starts_with("/v3/projects")).expect("IAM was asked");
         assert_eq!(lookup.target, "/v3/projects?name=cn-east-3");
         assert!(
             lookup
@@ -258,16 +240,10 @@ async fn the_project_id_is_looked_up_in_iam() {
                 .unwrap()
                 .starts_with("SDK-HMAC-SHA256 ")
         );
-        client
-            .list_backups(&ListBackups::new(INSTANCE_MYSQL))
-            .await
-            .unwrap();
+        list(&client, INSTANCE_MYSQL).await.unwrap();
 
         // Cached per IAM endpoint, access key and region.
-        builder(&server)
-            .region(Region::CN_EAST_3)
-            .credentials(aksk())
-            .connect()
+        connect_in(&server, Region::CN_EAST_3, aksk())
             .await
             .unwrap();
         let asked = server
@@ -284,18 +260,12 @@ async fn the_project_id_is_looked_up_in_iam() {
 async fn metadata_credentials_look_the_project_up_with_their_token() {
     guarded(BUDGET, async {
         let server = mock_with(MockConfig::default()).await;
-        let client = builder(&server)
-            .region(Region::CN_NORTH_4)
-            .credentials(metadata_of(&server))
-            .connect()
+        let client = connect_in(&server, Region::CN_NORTH_4, metadata_of(&server))
             .await
             .unwrap();
         assert_eq!(client.project_id(), MOCK_PROJECT_ID);
-        let lookup = server
-            .received()
-            .into_iter()
-            .find(|r| r.target.starts_with("/v3/projects"))
-            .expect("IAM was asked");
+        let lookup =
+            first_request(&server, |t| t.starts_with("/v3/projects")).expect("IAM was asked");
         assert!(lookup.header("x-security-token").is_some());
     })
     .await;
@@ -305,10 +275,7 @@ async fn metadata_credentials_look_the_project_up_with_their_token() {
 async fn no_project_or_several_are_errors_that_say_what_to_do() {
     guarded(BUDGET, async {
         let server = mock_with(MockConfig::default()).await;
-        let none = builder(&server)
-            .region(Region::new(REGION_NO_PROJECT).unwrap())
-            .credentials(aksk())
-            .connect()
+        let none = connect_in(&server, Region::new(REGION_NO_PROJECT).unwrap(), aksk())
             .await
             .unwrap_err();
         assert!(matches!(none, Error::Discovery(_)), "{none:?}");
@@ -318,10 +285,7 @@ async fn no_project_or_several_are_errors_that_say_what_to_do() {
             "{text}"
         );
 
-        let several = builder(&server)
-            .region(Region::new(REGION_TWO_PROJECTS).unwrap())
-            .credentials(aksk())
-            .connect()
+        let several = connect_in(&server, Region::new(REGION_TWO_PROJECTS).unwrap(), aksk())
             .await
             .unwrap_err()
             .to_string();
@@ -330,10 +294,7 @@ async fn no_project_or_several_are_errors_that_say_what_to_do() {
             "{several}"
         );
 
-        let token = builder(&server)
-            .region(Region::CN_NORTH_4)
-            .credentials(Credentials::token("t"))
-            .connect()
+        let token = connect_in(&server, Region::CN_NORTH_4, Credentials::token("t"))
             .await
             .unwrap_err();
         assert!(token.is_invalid_request(), "{token:?}");
@@ -352,12 +313,13 @@ async fn no_project_or_several_are_errors_that_say_what_to_do() {
 async fn iam_refusing_the_signature_is_a_discovery_error_with_its_answer() {
     guarded(BUDGET, async {
         let server = mock_with(MockConfig::default()).await;
-        let e = builder(&server)
-            .region(Region::CN_SOUTH_1)
-            .credentials(Credentials::aksk(MOCK_ACCESS_KEY, "not-the-secret-key"))
-            .connect()
-            .await
-            .unwrap_err();
+        let e = connect_in(
+            &server,
+            Region::CN_SOUTH_1,
+            Credentials::aksk(MOCK_ACCESS_KEY, "not-the-secret-key"),
+        )
+        .await
+        .unwrap_err();
         assert!(matches!(e, Error::Discovery(_)), "{e:?}");
         let text = e.to_string();
         assert!(
@@ -380,9 +342,7 @@ async fn concurrent_first_requests_share_one_fetch() {
         let calls: Vec<_> = (0..8)
             .map(|_| {
                 let client = client.clone();
-                tokio::spawn(
-                    async move { client.list_backups(&ListBackups::new(INSTANCE_MYSQL)).await },
-                )
+                tokio::spawn(async move { list(&client, INSTANCE_MYSQL).await })
             })
             .collect();
         for call in calls {
