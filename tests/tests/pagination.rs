@@ -29,7 +29,7 @@ use huaweicloud_rds_mock::faults::{
 };
 use huaweicloud_rds_mock::{
     Fault, INSTANCE_EMPTY, INSTANCE_LARGE, INSTANCE_MARIADB, INSTANCE_MYSQL, INSTANCE_POSTGRESQL,
-    INSTANCE_SQLSERVER, LARGE_INSTANCE_BACKUPS, Reply,
+    INSTANCE_SQLSERVER, LARGE_INSTANCE_BACKUPS, MockServer, Reply,
 };
 use support::{assert_no_duplicates, capture_logs, client, guarded, ids, logs, mock, mock_ids};
 
@@ -37,6 +37,13 @@ const REWALK_WARNING: &str = "the listing changed during the walk; walking it ag
 
 fn walk(concurrency: usize) -> WalkOptions {
     WalkOptions::default().concurrency(concurrency)
+}
+
+/// A fresh mock and a client for it with the default settings.
+async fn mock_client() -> (MockServer, RdsClient) {
+    let server = mock().await;
+    let c = client(&server).build().unwrap();
+    (server, c)
 }
 
 /// Everything a stream yields: the backups, then the error it ended with (if
@@ -99,8 +106,7 @@ async fn sequential_reference(c: &RdsClient, instance: &str, limit: u32) -> Vec<
 async fn ten_thousand_backups_at_concurrency_1_4_8_equal_the_sequential_walk() {
     capture_logs();
     guarded(Duration::from_secs(5), async {
-        let server = mock().await;
-        let c = client(&server).build().unwrap();
+        let (server, c) = mock_client().await;
         let reference = sequential_reference(&c, INSTANCE_LARGE, 100).await;
         assert_eq!(reference.len(), LARGE_INSTANCE_BACKUPS);
         assert_eq!(reference, mock_ids(INSTANCE_LARGE));
@@ -127,8 +133,7 @@ async fn ten_thousand_backups_at_concurrency_1_4_8_equal_the_sequential_walk() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_start_offset_and_an_uneven_page_size_walk_to_the_exact_end() {
     guarded(Duration::from_secs(5), async {
-        let server = mock().await;
-        let c = client(&server).build().unwrap();
+        let (server, c) = mock_client().await;
         let reference = mock_ids(INSTANCE_LARGE);
         for concurrency in [1, 4] {
             server.reset();
@@ -147,8 +152,7 @@ async fn a_start_offset_and_an_uneven_page_size_walk_to_the_exact_end() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_consumer_holds_only_the_pages_in_flight() {
     guarded(Duration::from_secs(10), async {
-        let server = mock().await;
-        let c = client(&server).build().unwrap();
+        let (server, c) = mock_client().await;
         let concurrency = 4;
         let reference = mock_ids(INSTANCE_LARGE); // generated before the clock runs
         let stream = c.list_all(ListBackups::new(INSTANCE_LARGE), walk(concurrency));
@@ -197,8 +201,7 @@ async fn wait_for(done: impl Fn() -> bool) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn incomplete_counts_from_the_start_offset() {
     guarded(Duration::from_secs(3), async {
-        let server = mock().await;
-        let c = client(&server).build().unwrap();
+        let (server, c) = mock_client().await;
         let request = ListBackups::new(FAULT_TOTAL_COUNT_HIGH)
             .offset(10)
             .limit(50);
@@ -276,8 +279,7 @@ async fn fault_instances_never_walked_completely_are_incomplete_after_three_pass
         },
     ];
     guarded(Duration::from_secs(6), async {
-        let server = mock().await;
-        let c = client(&server).build().unwrap();
+        let (server, c) = mock_client().await;
         for case in cases {
             let instance = case.instance;
             for concurrency in [1, 4] {
@@ -365,8 +367,7 @@ async fn scripted_faults_on_a_plain_listing_are_walked_again() {
         },
     ];
     guarded(Duration::from_secs(10), async {
-        let server = mock().await;
-        let c = client(&server).build().unwrap();
+        let (server, c) = mock_client().await;
         for case in cases {
             let instance = case.instance;
             let expected = server.insert_plain_instance(instance, 250);
@@ -390,8 +391,7 @@ async fn scripted_faults_on_a_plain_listing_are_walked_again() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn total_count_low_throughout_stops_where_the_service_says() {
     guarded(Duration::from_secs(3), async {
-        let server = mock().await;
-        let c = client(&server).build().unwrap();
+        let (server, c) = mock_client().await;
         for concurrency in [1, 4] {
             server.reset();
             let all = c
@@ -449,8 +449,7 @@ async fn the_same_page_twice_ends_with_no_duplicates_and_no_loss() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn list_instances_in_order_each_backup_keeps_its_instance_id() {
     guarded(Duration::from_secs(5), async {
-        let server = mock().await;
-        let c = client(&server).build().unwrap();
+        let (_server, c) = mock_client().await;
         let instances = [
             INSTANCE_MYSQL,
             INSTANCE_POSTGRESQL,
@@ -485,8 +484,7 @@ async fn list_instances_in_order_each_backup_keeps_its_instance_id() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn list_instances_shares_one_budget_of_requests_in_flight() {
     guarded(Duration::from_secs(20), async {
-        let server = mock().await;
-        let c = client(&server).build().unwrap();
+        let (server, c) = mock_client().await;
         let instances = [
             INSTANCE_MYSQL,
             INSTANCE_POSTGRESQL,
@@ -528,8 +526,7 @@ async fn list_instances_shares_one_budget_of_requests_in_flight() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_instance_does_not_hold_up_the_next_beyond_the_buffer() {
     guarded(Duration::from_secs(20), async {
-        let server = mock().await;
-        let c = client(&server).build().unwrap();
+        let (server, c) = mock_client().await;
         server.script(INSTANCE_MYSQL, vec![Fault::delay(HELD)]);
         let concurrency = 4;
         let requests = vec![
