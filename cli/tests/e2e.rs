@@ -14,7 +14,7 @@ use huaweicloud_rds_mock::{
     INSTANCE_LARGE, INSTANCE_MYSQL, INSTANCE_SQLSERVER, LARGE_INSTANCE_BACKUPS, MOCK_AUTH_TOKEN,
     MOCK_PROJECT_ID, MockConfig, MockServer, SAMPLE_SQLSERVER_INSTANCE,
 };
-use support::{Run, WALK_LARGE_NDJSON, against, cli, mock_with};
+use support::{Run, WALK_LARGE_NDJSON, against, cli, mock_with, run_list};
 
 /// Run the binary with the runner's clean environment.
 fn run(args: &[&str]) -> Run {
@@ -286,11 +286,6 @@ fn mock() -> MockServer {
     mock_with(MockConfig::default().fault_delay(Duration::from_millis(300)))
 }
 
-/// Run the binary against `server` with its project id and IAM token, then `args`.
-fn run_against(server: &MockServer, args: &[&str]) -> Run {
-    against(server).args(args).run()
-}
-
 #[test]
 fn token_from_the_environment_and_a_wrong_token() {
     let server = mock();
@@ -333,16 +328,11 @@ fn token_from_the_environment_and_a_wrong_token() {
 #[test]
 fn verbose_logs_go_to_stderr_without_secrets() {
     let server = mock();
-    let o = run_against(
+    let o = run_list(
         &server,
-        &[
-            "-vvv",
-            "list",
-            "--instance-id",
-            SAMPLE_SQLSERVER_INSTANCE,
-            "--output",
-            "json",
-        ],
+        &["-vvv"],
+        SAMPLE_SQLSERVER_INSTANCE,
+        &["--output", "json"],
     );
     assert_eq!(o.code, Some(0));
     let err = &o.stderr;
@@ -360,14 +350,11 @@ fn verbose_logs_go_to_stderr_without_secrets() {
 #[test]
 fn every_list_option_reaches_the_wire() {
     let server = mock();
-    let o = run_against(
+    let o = run_list(
         &server,
+        &["--language", "en-us"],
+        INSTANCE_SQLSERVER,
         &[
-            "--language",
-            "en-us",
-            "list",
-            "--instance-id",
-            INSTANCE_SQLSERVER,
             "--backup-type",
             "manual",
             "--status",
@@ -401,28 +388,18 @@ fn every_list_option_reaches_the_wire() {
 
 #[test]
 fn status_and_window_filter_the_listing() {
-    let all = run(&[
-        "--mock",
-        "list",
-        "--instance-id",
-        INSTANCE_SQLSERVER,
-        "--all",
-        "--output",
-        "json",
-    ])
-    .json();
-    let completed = run(&[
-        "--mock",
-        "list",
-        "--instance-id",
-        INSTANCE_SQLSERVER,
-        "--all",
-        "--status",
-        "COMPLETED",
-        "--output",
-        "json",
-    ])
-    .json();
+    let walk = |filters: &[&str]| {
+        let walk = [
+            "--mock",
+            "list",
+            "--instance-id",
+            INSTANCE_SQLSERVER,
+            "--all",
+        ];
+        run(&[&walk[..], filters, &["--output", "json"]].concat())
+    };
+    let all = walk(&[]).json();
+    let completed = walk(&["--status", "COMPLETED"]).json();
     let all_n = all["backups"].as_array().unwrap().len();
     let completed = completed["backups"].as_array().unwrap();
     assert!(
@@ -439,18 +416,11 @@ fn status_and_window_filter_the_listing() {
         .unwrap()
         .to_owned();
     let oldest_id = backups.last().unwrap()["id"].clone();
-    let o = run(&[
-        "--mock",
-        "list",
-        "--instance-id",
-        INSTANCE_SQLSERVER,
-        "--all",
+    let o = walk(&[
         "--begin-time",
         &newest,
         "--end-time",
         "2099-01-01T00:00:00+0800",
-        "--output",
-        "json",
     ]);
     assert_eq!(o.code, Some(0), "{}", o.stderr);
     let windowed = o.json();
