@@ -151,29 +151,22 @@ fn since_sends_the_window_ending_now_for_list_and_summary() {
 fn since_with_an_explicit_window_or_a_bad_duration_exits_2_and_sends_nothing() {
     let f = Fixture::new();
     let t = "2026-01-01T00:00:00+0800";
+    let both_window_ends = |command| {
+        [
+            command,
+            "--instance-id",
+            FRESH,
+            "--since",
+            "1d",
+            "--begin-time",
+            t,
+            "--end-time",
+            t,
+        ]
+    };
     let cases: [&[&str]; 7] = [
-        &[
-            "list",
-            "--instance-id",
-            FRESH,
-            "--since",
-            "1d",
-            "--begin-time",
-            t,
-            "--end-time",
-            t,
-        ],
-        &[
-            "summary",
-            "--instance-id",
-            FRESH,
-            "--since",
-            "1d",
-            "--begin-time",
-            t,
-            "--end-time",
-            t,
-        ],
+        &both_window_ends("list"),
+        &both_window_ends("summary"),
         &[
             "list",
             "--instance-id",
