@@ -77,6 +77,21 @@ fn run(server: &MockServer, budget: Duration, args: &[&str]) -> Run {
     }
 }
 
+/// `[global...] list --instance-id INSTANCE --limit LIMIT --all [args...]
+/// --output ndjson`: a whole walk of one instance, one JSON backup a line.
+fn walk(
+    server: &MockServer,
+    budget: Duration,
+    global: &[&str],
+    instance: &str,
+    limit: &str,
+    args: &[&str],
+) -> Run {
+    let walk = ["list", "--instance-id", instance, "--limit", limit, "--all"];
+    let output = ["--output", "ndjson"];
+    run(server, budget, &[global, &walk, args, &output].concat())
+}
+
 fn throttling_mock(rate: u32, burst: u32, retry_after: Option<u64>) -> MockServer {
     let mut throttle = ThrottleConfig::default().rate_limit(rate, burst);
     if let Some(secs) = retry_after {
@@ -108,23 +123,13 @@ fn a_throttled_walk_exits_0_with_every_backup_once() {
     let want = server.insert_plain_instance("cli-throttled", 400);
     for concurrency in ["1", "8", "32"] {
         server.reset();
-        let r = run(
+        let r = walk(
             &server,
             Duration::from_secs(3),
-            &[
-                "--max-attempts",
-                "1",
-                "list",
-                "--instance-id",
-                "cli-throttled",
-                "--limit",
-                "40",
-                "--all",
-                "--concurrency",
-                concurrency,
-                "--output",
-                "ndjson",
-            ],
+            &["--max-attempts", "1"],
+            "cli-throttled",
+            "40",
+            &["--concurrency", concurrency],
         );
         assert_success(&r);
         assert!(ndjson_ids(&r) == want, "concurrency {concurrency}");
@@ -140,21 +145,13 @@ fn a_throttled_walk_exits_0_with_every_backup_once() {
 fn a_walk_throttled_with_retry_after_completes() {
     let server = throttling_mock(10, 2, Some(1));
     let want = server.insert_plain_instance("cli-retry-after", 300);
-    let r = run(
+    let r = walk(
         &server,
         Duration::from_secs(5),
-        &[
-            "--max-attempts",
-            "1",
-            "list",
-            "--instance-id",
-            "cli-retry-after",
-            "--limit",
-            "30",
-            "--all",
-            "--output",
-            "ndjson",
-        ],
+        &["--max-attempts", "1"],
+        "cli-retry-after",
+        "30",
+        &[],
     );
     assert_success(&r);
     assert!(ndjson_ids(&r) == want);
@@ -194,22 +191,13 @@ fn latency_and_throttling_over_several_instances_exit_0_in_order() {
 fn rate_is_never_exceeded_in_any_second() {
     let server = MockServer::start_background(MockConfig::default()).expect("the mock starts");
     let want = server.insert_plain_instance("cli-rate", 300);
-    let r = run(
+    let r = walk(
         &server,
         Duration::from_secs(3),
-        &[
-            "-vvv",
-            "--rate",
-            "10",
-            "list",
-            "--instance-id",
-            "cli-rate",
-            "--limit",
-            "10",
-            "--all",
-            "--output",
-            "ndjson",
-        ],
+        &["-vvv", "--rate", "10"],
+        "cli-rate",
+        "10",
+        &[],
     );
     assert_success(&r);
     assert!(ndjson_ids(&r) == want);
