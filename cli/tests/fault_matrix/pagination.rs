@@ -10,7 +10,7 @@ use huaweicloud_rds_mock::faults::{
     FAULT_SAME_PAGE, FAULT_SHIFT, FAULT_TOTAL_COUNT_HIGH, FAULT_TOTAL_COUNT_LOW,
 };
 
-use crate::support::{MYSQL_BACKUPS, mock, run_list, scripted};
+use crate::support::{MYSQL_BACKUPS, SERIAL_WALK_OF_FIVES, mock, run_list, scripted};
 
 /// Each of `ids` once, and `expected` of them.
 fn all_once(ids: &[String], expected: usize) {
@@ -105,15 +105,7 @@ fn total_count_shrinking_mid_walk_exits_0_with_everything() {
     let s = scripted(
         vec![Fault::None, Fault::TotalCountDelta(-8)],
         &[],
-        &[
-            "--all",
-            "--limit",
-            "5",
-            "--concurrency",
-            "1",
-            "--output",
-            "json",
-        ],
+        &[&SERIAL_WALK_OF_FIVES[..], &["--output", "json"]].concat(),
     );
     s.run.assert_exit(0);
     all_once(&s.run.ids(), MYSQL_BACKUPS as usize);

@@ -39,6 +39,10 @@ pub const WALK_LARGE_NDJSON: [&str; 7] = [
     "ndjson",
 ];
 
+/// A whole walk in pages of 5, one page at a time: for tests where the
+/// requests of a walk are the promise.
+pub const SERIAL_WALK_OF_FIVES: [&str; 5] = ["--all", "--limit", "5", "--concurrency", "1"];
+
 /// The budget of a run unless a test gives its own: enough for a few short
 /// attempts and backoffs.
 pub const SHORT: Duration = Duration::from_secs(2);
