@@ -20,7 +20,7 @@ use huaweicloud_rds_mock::identity::{REGION_NO_PROJECT, REGION_TWO_PROJECTS, SEC
 use huaweicloud_rds_mock::{
     INSTANCE_MYSQL, MOCK_ACCESS_KEY, MOCK_PROJECT_ID, MOCK_SECRET_KEY, MockConfig,
 };
-use support::Run;
+use support::{Run, SERIAL_WALK_OF_FIVES};
 use world::{World, assert_no_secret, assert_ok, total_count, world, world_with};
 
 const LIST: &[&str] = &["list", "--instance-id", INSTANCE_MYSQL, "--output", "json"];
@@ -29,6 +29,12 @@ fn args<'a>(global: &[&'a str]) -> Vec<&'a str> {
     let mut all = global.to_vec();
     all.extend_from_slice(LIST);
     all
+}
+
+/// `-v --endpoint URL --project-id P`: the project is given, so only the
+/// credentials are looked up, and `-v` shows where they came from.
+fn verbose_in_the_mock_project(url: &str) -> Vec<&str> {
+    vec!["-v", "--endpoint", url, "--project-id", MOCK_PROJECT_ID]
 }
 
 fn basic(ak: &str, sk: &str, extra: &str) -> String {
@@ -66,14 +72,9 @@ fn the_environment_wins_over_the_file() {
         "credentials",
         &basic("FILEAK0000000000000X", "file-secret-not-the-mocks", ""),
     );
+    let url = w.url();
     let o = w.run(
-        &args(&[
-            "-v",
-            "--endpoint",
-            &w.url(),
-            "--project-id",
-            MOCK_PROJECT_ID,
-        ]),
+        &args(&verbose_in_the_mock_project(&url)),
         &[
             ("HUAWEICLOUD_SDK_AK", MOCK_ACCESS_KEY),
             ("HUAWEICLOUD_SDK_SK", MOCK_SECRET_KEY),
@@ -98,14 +99,9 @@ fn the_file_path_comes_from_the_variable() {
         "other-credentials",
         &basic(MOCK_ACCESS_KEY, MOCK_SECRET_KEY, ""),
     );
+    let url = w.url();
     let o = w.run(
-        &args(&[
-            "-v",
-            "--endpoint",
-            &w.url(),
-            "--project-id",
-            MOCK_PROJECT_ID,
-        ]),
+        &args(&verbose_in_the_mock_project(&url)),
         &[(
             "HUAWEICLOUD_SDK_CREDENTIALS_FILE",
             elsewhere.to_str().unwrap(),
@@ -272,13 +268,7 @@ fn an_endpoint_alone_without_a_project_id_is_exit_2() {
 
 fn metadata_run(w: &World, flag_after: bool) -> Run {
     let url = w.url();
-    let mut all = vec![
-        "-v",
-        "--endpoint",
-        url.as_str(),
-        "--project-id",
-        MOCK_PROJECT_ID,
-    ];
+    let mut all = verbose_in_the_mock_project(&url);
     if !flag_after {
         all.push("--metadata-credentials");
     }
@@ -407,22 +397,20 @@ fn a_walk_outlives_the_temporary_credentials() {
     let url = w.url();
     let o = w.run(
         &[
-            "--endpoint",
-            &url,
-            "--project-id",
-            MOCK_PROJECT_ID,
-            "--metadata-credentials",
-            "list",
-            "--instance-id",
-            FAULT_DELAY,
-            "--all",
-            "--limit",
-            "5",
-            "--concurrency",
-            "1",
-            "--output",
-            "ndjson",
-        ],
+            &[
+                "--endpoint",
+                &url,
+                "--project-id",
+                MOCK_PROJECT_ID,
+                "--metadata-credentials",
+                "list",
+                "--instance-id",
+                FAULT_DELAY,
+            ][..],
+            &SERIAL_WALK_OF_FIVES,
+            &["--output", "ndjson"],
+        ]
+        .concat(),
         &[("HUAWEICLOUD_SDK_METADATA_ENDPOINT", url.as_str())],
     );
     assert_ok(&o);
