@@ -2,79 +2,20 @@
 //! mock started here with a token bucket (`ThrottleConfig`), and `--rate`.
 //! Each run is bounded by ten times its budget: a liveness bound only.
 
-use std::io::Read;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+mod support;
+
+use std::time::Duration;
 
 use huaweicloud_rds_mock::sized::sized_instance_id;
-use huaweicloud_rds_mock::{
-    MOCK_AUTH_TOKEN, MOCK_PROJECT_ID, MockConfig, MockServer, ThrottleConfig,
-};
+use huaweicloud_rds_mock::{MockConfig, MockServer, ThrottleConfig};
+use support::{Run, against};
 
-const BIN: &str = env!("CARGO_BIN_EXE_rds-backups");
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `rds-backups --endpoint URL --project-id P --auth-token T ARGS` with
-/// a clean environment: HOME in a fresh directory, metadata and IAM
-/// endpoints on a closed loopback port.
+/// `rds-backups --endpoint URL --project-id P --auth-token T ARGS` through the
+/// shared runner (clean environment, HOME in a fresh directory, metadata and
+/// IAM endpoints and proxies on a dead loopback port), bounded by ten times
+/// `budget`.
 fn run(server: &MockServer, budget: Duration, args: &[&str]) -> Run {
-    let home = std::env::temp_dir().join(format!(
-        "rds-backups-throttling-{}-{}",
-        std::process::id(),
-        server.addr().port()
-    ));
-    std::fs::create_dir_all(&home).unwrap();
-    let url = server.base_url();
-    let mut child = Command::new(BIN)
-        .args(["--endpoint", &url, "--project-id", MOCK_PROJECT_ID])
-        .args(["--auth-token", MOCK_AUTH_TOKEN])
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", &home)
-        .env("HUAWEICLOUD_SDK_METADATA_ENDPOINT", "http://127.0.0.1:9")
-        .env("HUAWEICLOUD_SDK_IAM_ENDPOINT", "http://127.0.0.1:9")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("rds-backups starts");
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = out.read_to_end(&mut s);
-        s
-    });
-    let err = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = err.read_to_end(&mut s);
-        s
-    });
-    let limit = budget * 10;
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("hung: rds-backups {args:?} not finished within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let _ = std::fs::remove_dir_all(&home);
-    Run {
-        code: status.code(),
-        stdout: String::from_utf8_lossy(&out.join().unwrap()).into_owned(),
-        stderr: String::from_utf8_lossy(&err.join().unwrap()).into_owned(),
-    }
+    against(server).budget(budget).args(args).run()
 }
 
 /// `[global...] list --instance-id INSTANCE --limit LIMIT --all [args...]
@@ -100,16 +41,6 @@ fn throttling_mock(rate: u32, burst: u32, retry_after: Option<u64>) -> MockServe
     MockServer::start_background(MockConfig::default().throttle(throttle)).expect("the mock starts")
 }
 
-fn ndjson_ids(run: &Run) -> Vec<String> {
-    run.stdout
-        .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("one JSON backup a line");
-            v["id"].as_str().unwrap().to_owned()
-        })
-        .collect()
-}
-
 fn assert_success(run: &Run) {
     assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
 }
@@ -132,7 +63,7 @@ fn a_throttled_walk_exits_0_with_every_backup_once() {
             &["--concurrency", concurrency],
         );
         assert_success(&r);
-        assert!(ndjson_ids(&r) == want, "concurrency {concurrency}");
+        assert!(r.ndjson_ids() == want, "concurrency {concurrency}");
         assert!(
             server.throttled_requests() > 0,
             "concurrency {concurrency}: throttled"
@@ -154,7 +85,7 @@ fn a_walk_throttled_with_retry_after_completes() {
         &[],
     );
     assert_success(&r);
-    assert!(ndjson_ids(&r) == want);
+    assert!(r.ndjson_ids() == want);
     assert!(server.throttled_requests() > 0);
 }
 
@@ -182,7 +113,7 @@ fn latency_and_throttling_over_several_instances_exit_0_in_order() {
     args.extend(["--limit", "50", "--all", "--output", "ndjson"]);
     let r = run(&server, Duration::from_secs(5), &args);
     assert_success(&r);
-    assert!(ndjson_ids(&r) == want);
+    assert!(r.ndjson_ids() == want);
 }
 
 /// `--rate 10`: the binary's own admission record (`-vvv` trace events)
@@ -200,7 +131,7 @@ fn rate_is_never_exceeded_in_any_second() {
         &[],
     );
     assert_success(&r);
-    assert!(ndjson_ids(&r) == want);
+    assert!(r.ndjson_ids() == want);
     let mut at: Vec<u64> = r
         .stderr
         .lines()
